@@ -1,0 +1,48 @@
+"""Every write of the shared kernel: ``<noun>_<verb>(*, ..., actor)``, atomic, audited."""
+
+from .jobs import JobProgress, job_mark_failed, job_run, job_start, start_periodic_due, worker_heartbeat
+from .notifications import (
+    notification_mark_read,
+    notify,
+    outbox_deliver,
+    subscription_create,
+    subscription_delete,
+    topic_ensure,
+)
+from .persons import (
+    PersonRow,
+    person_create,
+    person_update,
+    person_view_record,
+    persons_view_record_many,
+    persons_import,
+    persons_import_validate,
+)
+from .tokens import token_authenticate, token_create, token_revoke
+from .users import user_create
+
+__all__ = [
+    "JobProgress",
+    "PersonRow",
+    "job_mark_failed",
+    "job_run",
+    "job_start",
+    "notification_mark_read",
+    "notify",
+    "outbox_deliver",
+    "person_create",
+    "person_update",
+    "person_view_record",
+    "persons_view_record_many",
+    "persons_import",
+    "persons_import_validate",
+    "start_periodic_due",
+    "subscription_create",
+    "subscription_delete",
+    "token_authenticate",
+    "token_create",
+    "token_revoke",
+    "topic_ensure",
+    "user_create",
+    "worker_heartbeat",
+]

@@ -1,0 +1,62 @@
+"""Tugi's own users (staff who sign in) and their roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..audit import CoreEvent, audit_record
+from ..permissions import require
+from ..roles import Role
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: list[Role],
+    actor: Any,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_superuser: bool = False,
+    reason: str = "",
+) -> Any:
+    require(actor, "auth.add_user")
+    user_model = get_user_model()
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": _("User name is required.")})
+    if user_model.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = user_model(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    audit_record(
+        event=CoreEvent.USER_CREATED,
+        actor=actor,
+        obj=user,
+        after={"username": username, "roles": sorted(r.value for r in roles), "is_superuser": is_superuser},
+        reason=reason,
+    )
+    return user

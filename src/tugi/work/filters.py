@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, Guide, Partner
+
+
+class PartnerFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("Search"))
+
+    class Meta:
+        model = Partner
+        fields = ["kind", "active"]
+
+    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+        return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value) | Q(registry_code=value))
+
+
+class ContactFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("Search"))
+    topic = filters.CharFilter(field_name="subscriptions__topic__code", label=_("Topic"))
+
+    class Meta:
+        model = Contact
+        fields = ["partner", "active"]
+
+    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+        return qs.filter(Q(name__icontains=value) | Q(role__icontains=value) | Q(email__icontains=value))
+
+
+class GuideFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("Search"))
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
+
+    class Meta:
+        model = Guide
+        fields = ["area", "kind", "owner"]
+
+    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+        return qs.filter(Q(title__icontains=value) | Q(body__icontains=value))
+
+    def filter_overdue(self, qs, name, value):  # type: ignore[no-untyped-def]
+        if value is None:
+            return qs
+        ids = [g.pk for g in qs if g.is_review_overdue()]
+        return qs.filter(pk__in=ids) if value else qs.exclude(pk__in=ids)

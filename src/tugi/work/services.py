@@ -1,0 +1,175 @@
+"""Every write of the work area: partners, contacts, their subscriptions, guides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tugi.core.audit import audit_record
+from tugi.core.models import Topic
+from tugi.core.permissions import require
+
+from .audit_events import WorkEvent
+from .models import Contact, ContactSubscription, Guide, Partner
+
+PARTNER_FIELDS = ("name", "short_name", "kind", "registry_code", "email", "phone", "website", "notes", "active")
+CONTACT_FIELDS = ("name", "role", "email", "phone", "active")
+GUIDE_FIELDS = ("title", "slug", "kind", "area", "body", "owner", "review_interval_days", "last_reviewed_on")
+
+
+def _assign(obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    for name, value in values.items():
+        setattr(obj, name, value.strip() if isinstance(value, str) and name != "body" else value)
+
+
+@transaction.atomic
+def partner_create(*, actor: Any, reason: str = "", **values: Any) -> Partner:
+    require(actor, "work.add_partner")
+    partner = Partner()
+    _assign(partner, PARTNER_FIELDS, values)
+    partner.full_clean()
+    partner.save()
+    audit_record(event=WorkEvent.PARTNER_CREATED, actor=actor, obj=partner, after=partner.audit_snapshot(), reason=reason)
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, actor: Any, reason: str = "", **values: Any) -> Partner:
+    require(actor, "work.change_partner")
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = partner.audit_snapshot()
+    _assign(partner, PARTNER_FIELDS, values)
+    partner.full_clean()
+    if partner.audit_snapshot() == before:
+        return partner
+    partner.save()
+    audit_record(
+        event=WorkEvent.PARTNER_UPDATED, actor=actor, obj=partner, before=before, after=partner.audit_snapshot(),
+        reason=reason,
+    )
+    return partner
+
+
+@transaction.atomic
+def contact_create(*, partner: Partner, actor: Any, reason: str = "", **values: Any) -> Contact:
+    require(actor, "work.add_contact")
+    contact = Contact(partner=partner)
+    _assign(contact, CONTACT_FIELDS, values)
+    contact.full_clean()
+    contact.save()
+    audit_record(event=WorkEvent.CONTACT_CREATED, actor=actor, obj=contact, after=contact.audit_snapshot(), reason=reason)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: Any) -> Contact:
+    require(actor, "work.change_contact")
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    before = contact.audit_snapshot()
+    _assign(contact, CONTACT_FIELDS, values)
+    contact.full_clean()
+    if contact.audit_snapshot() == before:
+        return contact
+    contact.save()
+    audit_record(
+        event=WorkEvent.CONTACT_UPDATED, actor=actor, obj=contact, before=before, after=contact.audit_snapshot(),
+        reason=reason,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, actor: Any, reason: str = "") -> None:
+    require(actor, "work.delete_contact")
+    before = contact.audit_snapshot()
+    audit_record(event=WorkEvent.CONTACT_DELETED, actor=actor, obj=contact, before=before, reason=reason)
+    contact.delete()
+
+
+@transaction.atomic
+def contact_subscribe(*, contact: Contact, topic: Topic, actor: Any, reason: str = "") -> ContactSubscription:
+    require(actor, "work.add_contactsubscription")
+    existing = ContactSubscription.objects.filter(contact=contact, topic=topic).first()
+    if existing is not None:
+        return existing
+    sub = ContactSubscription.objects.create(contact=contact, topic=topic)
+    audit_record(event=WorkEvent.CONTACT_SUBSCRIBED, actor=actor, obj=sub, after=sub.audit_snapshot(), reason=reason)
+    return sub
+
+
+@transaction.atomic
+def contact_unsubscribe(*, subscription: ContactSubscription, actor: Any, reason: str = "") -> None:
+    require(actor, "work.delete_contactsubscription")
+    audit_record(
+        event=WorkEvent.CONTACT_UNSUBSCRIBED, actor=actor, obj=subscription, before=subscription.audit_snapshot(),
+        reason=reason,
+    )
+    subscription.delete()
+
+
+def _check_guide(guide: Guide) -> None:
+    if guide.last_reviewed_on and guide.last_reviewed_on > dt.date.today():
+        raise ValidationError({"last_reviewed_on": _("The review date cannot be in the future.")})
+    if not 1 <= (guide.review_interval_days or 0) <= 3660:
+        raise ValidationError({"review_interval_days": _("The review interval is 1 to 3660 days.")})
+
+
+@transaction.atomic
+def guide_create(*, actor: Any, reason: str = "", **values: Any) -> Guide:
+    require(actor, "work.add_guide")
+    guide = Guide()
+    values.setdefault("last_reviewed_on", dt.date.today())
+    _assign(guide, GUIDE_FIELDS, values)
+    guide.full_clean()
+    _check_guide(guide)
+    guide.save()
+    audit_record(event=WorkEvent.GUIDE_CREATED, actor=actor, obj=guide, after=guide.audit_snapshot(), reason=reason)
+    return guide
+
+
+@transaction.atomic
+def guide_update(*, guide: Guide, actor: Any, reason: str = "", **values: Any) -> Guide:
+    """Change a guide; a change of its text makes a new version."""
+    require(actor, "work.change_guide")
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    before = guide.audit_snapshot()
+    _assign(guide, GUIDE_FIELDS, values)
+    guide.full_clean()
+    _check_guide(guide)
+    if guide.audit_snapshot() == before:
+        return guide
+    if guide.body != before["body"] or guide.title != before["title"]:
+        guide.version += 1
+    guide.save()
+    audit_record(
+        event=WorkEvent.GUIDE_UPDATED, actor=actor, obj=guide, before=before, after=guide.audit_snapshot(),
+        reason=reason,
+    )
+    return guide
+
+
+@transaction.atomic
+def guide_mark_reviewed(*, guide: Guide, actor: Any, on: dt.date | None = None, reason: str = "") -> Guide:
+    """The owner (or an administrator) confirms the guide is current."""
+    require(actor, "work.change_guide")
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    if guide.owner_id != actor.pk and not actor.is_superuser and not actor.groups.filter(name="admin").exists():
+        raise ValidationError({"owner": _("Only the guide's owner can confirm its review.")})
+    on = on or dt.date.today()
+    if on > dt.date.today():
+        raise ValidationError({"last_reviewed_on": _("The review date cannot be in the future.")})
+    before = {"last_reviewed_on": guide.last_reviewed_on.isoformat()}
+    guide.last_reviewed_on = on
+    guide.save(update_fields=["last_reviewed_on", "updated_at"])
+    audit_record(
+        event=WorkEvent.GUIDE_REVIEWED, actor=actor, obj=guide, before=before,
+        after={"last_reviewed_on": on.isoformat()}, reason=reason,
+    )
+    return guide

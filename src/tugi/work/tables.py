@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Contact, Guide, Partner
+
+
+class PartnerTable(tables.Table):
+    name = tables.TemplateColumn('<a href="{% url \'work:partner_detail\' record.pk %}">{{ record.name }}</a>')
+    contacts = tables.Column(verbose_name=_("Contacts"), accessor="contact_count", orderable=True)
+
+    class Meta:
+        model = Partner
+        fields = ("name", "short_name", "kind", "registry_code", "email", "phone", "active")
+
+
+class ContactTable(tables.Table):
+    partner = tables.TemplateColumn(
+        '<a href="{% url \'work:partner_detail\' record.partner_id %}">{{ record.partner }}</a>'
+    )
+
+    class Meta:
+        model = Contact
+        fields = ("name", "partner", "role", "email", "phone", "active")
+
+
+class GuideTable(tables.Table):
+    title = tables.TemplateColumn('<a href="{% url \'work:guide_detail\' record.slug %}">{{ record.title }}</a>')
+    review_due_on = tables.TemplateColumn(
+        '{% if record.is_review_overdue %}<span class="badge text-bg-warning">{{ record.review_due_on|date:"d.m.Y" }}'
+        '</span>{% else %}{{ record.review_due_on|date:"d.m.Y" }}{% endif %}',
+        verbose_name=_("Review due"), orderable=False,
+    )
+
+    class Meta:
+        model = Guide
+        fields = ("title", "kind", "area", "owner", "version", "last_reviewed_on", "review_due_on")
