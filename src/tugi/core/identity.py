@@ -44,4 +44,4 @@ def make_code(birth: dt.date, sex_letter: str, serial: int) -> str:
     century = (birth.year - 1800) // 100  # 0 for 1800s, 1 for 1900s, 2 for 2000s
     first = 1 + 2 * century + (0 if sex_letter == "M" else 1)
     base = f"{first}{birth:%y%m%d}{serial:03d}"
-    return base + ik.calc_check_digit(base)
+    return base + ik.calc_check_digit(base + "0")

@@ -1,0 +1,17 @@
+"""Settings for the test suite: Tugi's own, with fast hashing, immediate tasks and mail in memory."""
+
+import tempfile
+from pathlib import Path
+
+from tugi.settings import *  # noqa: F403
+
+SECRET_KEY = "tests-only-secret-key-that-is-long-enough-for-django-checks-0123456789"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATA_DIR = Path(tempfile.mkdtemp(prefix="tugi-test-data-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LANGUAGE_CODE = "et"
