@@ -10,8 +10,12 @@ import psycopg
 cfg = dj_database_url.parse(sys.argv[1])
 try:
     psycopg.connect(
-        host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"] or None,
-        dbname="postgres", connect_timeout=3,
+        host=cfg["HOST"],
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+        dbname="postgres",
+        connect_timeout=3,
     ).close()
 except psycopg.Error:
     sys.exit(1)

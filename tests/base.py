@@ -53,7 +53,9 @@ class ViewContract:
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
 
-    def test_user_without_role_gets_403_on_list_and_404_on_detail(self, make_user: Any, client_for: Any) -> None:
+    def test_user_without_role_gets_403_on_list_and_404_on_detail(
+        self, make_user: Any, client_for: Any
+    ) -> None:
         obj = self.make()
         client = client_for(make_user())
         assert client.get(reverse(self.list_url)).status_code == 403
@@ -88,7 +90,9 @@ class ViewContract:
         before = AuditEvent.objects.count()
         data = self.create_data()
         response = client.post(reverse(self.create_url), data)
-        assert response.status_code == 302, getattr(response, "context", {}) and response.context["form"].errors
+        assert response.status_code == 302, (
+            getattr(response, "context", {}) and response.context["form"].errors
+        )
         assert self.created(data).count() == 1
         events = AuditEvent.objects.all()[: AuditEvent.objects.count() - before]
         assert [e.event_type for e in events] == [self.create_event]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tugi.settings import *  # noqa: F403
 
-SECRET_KEY = "tests-only-secret-key-that-is-long-enough-for-django-checks-0123456789"  # noqa: S105
+SECRET_KEY = "tests-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -44,7 +44,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(ImportError_)
 def _import_error(request: HttpRequest, exc: ImportError_) -> HttpResponse:
     errors = [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors]
-    return api.create_response(request, {"detail": "File rejected; nothing was stored", "lines": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "File rejected; nothing was stored", "lines": errors}, status=422
+    )
 
 
 @api.exception_handler(PermissionDenied)

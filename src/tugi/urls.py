@@ -16,4 +16,3 @@ urlpatterns = [
     path("work/", include("tugi.work.urls")),
     path("", include("tugi.core.urls")),
 ]
-

@@ -63,7 +63,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def login(page: Any) -> Any:
-    def do(username: str, password: str = "correct-horse-battery-staple") -> Any:  # noqa: S107
+    def do(username: str, password: str = "correct-horse-battery-staple") -> Any:
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)

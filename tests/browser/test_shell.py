@@ -38,8 +38,9 @@ def test_login_desk_language_person_logout(page: Any, login: Any, domain_support
     assert "/accounts/login/" in page.url
 
 
-def test_wrong_password_is_refused_and_repeated_failures_lock_the_account(page: Any, login: Any,
-                                                                          domain_support: Any) -> None:
+def test_wrong_password_is_refused_and_repeated_failures_lock_the_account(
+    page: Any, login: Any, domain_support: Any
+) -> None:
     login("ds", "wrong-password-1")
     assert page.locator(".alert-danger").is_visible()
     for _ in range(5):

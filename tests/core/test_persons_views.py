@@ -27,8 +27,12 @@ class TestPersonViews(ViewContract):
     def create_data(self) -> dict[str, Any]:
         import datetime as dt
 
-        return {"personal_code": make_code(dt.date(1961, 5, 17), "F", 123), "first_name": "Malle",
-                "last_name": "Kuusk", "reason": "new pensioner"}
+        return {
+            "personal_code": make_code(dt.date(1961, 5, 17), "F", 123),
+            "first_name": "Malle",
+            "last_name": "Kuusk",
+            "reason": "new pensioner",
+        }
 
     def bad_data(self) -> tuple[dict[str, Any], str]:
         return {"personal_code": "49403136516", "first_name": "Malle", "last_name": "Kuusk"}, "personal_code"

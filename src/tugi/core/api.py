@@ -129,7 +129,9 @@ def person_get(request: HttpRequest, uid: uuid.UUID, purpose: str = "API") -> Pe
     return person
 
 
-@router.post("/persons/lookup", response={200: PersonOut, 404: dict}, summary="Find a person by personal code")
+@router.post(
+    "/persons/lookup", response={200: PersonOut, 404: dict}, summary="Find a person by personal code"
+)
 def person_lookup(request: HttpRequest, payload: PersonLookup) -> Any:
     person = selectors.person_find_by_code(user=request.user, personal_code=payload.personal_code)
     if person is None:

@@ -13,7 +13,12 @@ class CoreConfig(AppConfig):
         "job": {"domain_support": "va", "test_manager": "va", "finance": "va"},
         "apitoken": {"domain_support": "vac", "test_manager": "vac", "finance": "vac", "auditor": "vac"},
         "topic": {"domain_support": "v", "test_manager": "v", "finance": "v"},
-        "usersubscription": {"domain_support": "vad", "test_manager": "vad", "finance": "vad", "auditor": "vad"},
+        "usersubscription": {
+            "domain_support": "vad",
+            "test_manager": "vad",
+            "finance": "vad",
+            "auditor": "vad",
+        },
         "notification": {"domain_support": "vc", "test_manager": "vc", "finance": "vc", "auditor": "vc"},
     }
 

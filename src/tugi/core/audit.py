@@ -101,7 +101,7 @@ def audit_record(
     after: dict[str, Any] | None = None,
     reason: str = "",
     when: dt.datetime | None = None,
-):  # type: ignore[no-untyped-def]
+) -> Any:
     """Write one audit event; must run inside the transaction of the change."""
     from .models import AuditEvent
 

@@ -6,6 +6,7 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import Any
 
 _request_id: ContextVar[str] = ContextVar("tugi_request_id", default="")
 
@@ -29,7 +30,7 @@ def request_context(request_id: str) -> Iterator[str]:
         _request_id.reset(token)
 
 
-def system_actor():  # type: ignore[no-untyped-def]
+def system_actor() -> Any:
     """The explicit actor of batch jobs and the demo loader (a superuser that cannot log in)."""
     from django.contrib.auth import get_user_model
 

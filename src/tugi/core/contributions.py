@@ -8,7 +8,16 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from .navigation import NavItem, add_nav
-from .registry import DemoLoader, DeskWidget, JobHandler, Periodic, PersonSection, SearchHit, SearchProvider, registry
+from .registry import (
+    DemoLoader,
+    DeskWidget,
+    JobHandler,
+    Periodic,
+    PersonSection,
+    SearchHit,
+    SearchProvider,
+    registry,
+)
 
 
 def _persons_import_run(job: Any, progress: Any) -> dict[str, Any]:
@@ -17,7 +26,9 @@ def _persons_import_run(job: Any, progress: Any) -> dict[str, Any]:
 
     progress.update(percent=1, step=str(_("Reading the file")))
     content = read_upload(job.params["sha256"], ".csv")
-    return persons_import(content=content, actor=job.actor, progress=progress, reason=job.params.get("reason", ""))
+    return persons_import(
+        content=content, actor=job.actor, progress=progress, reason=job.params.get("reason", "")
+    )
 
 
 def _search_persons(user: Any, query: str) -> list[SearchHit]:
@@ -66,10 +77,21 @@ def _demo_persons(actor: Any, stdout: Any) -> None:
 def register() -> None:
     registry.add(JobHandler("persons-import", _("Import persons"), _persons_import_run))
     registry.add(SearchProvider("persons", _search_persons, order=0))
-    registry.add(DeskWidget("notifications", _("Notifications"), "core/widgets/notifications.html", _desk_notifications, 10))
+    registry.add(
+        DeskWidget(
+            "notifications", _("Notifications"), "core/widgets/notifications.html", _desk_notifications, 10
+        )
+    )
     registry.add(DeskWidget("jobs", _("My jobs"), "core/widgets/jobs.html", _desk_jobs, 900))
-    registry.add(PersonSection("views", _("Who viewed this person's data"), "core/sections/views.html",
-                               _person_views_section, 1000))
+    registry.add(
+        PersonSection(
+            "views",
+            _("Who viewed this person's data"),
+            "core/sections/views.html",
+            _person_views_section,
+            1000,
+        )
+    )
     registry.add(Periodic("outbox-delivery", dt.timedelta(minutes=1), _start_outbox))
     registry.add(DemoLoader("persons", _demo_persons, order=10))
     area = _("Register")
@@ -77,6 +99,10 @@ def register() -> None:
     admin_area = _("Administration")
     add_nav(NavItem("admin", admin_area, _("Audit log"), "core:audit_list", "core.view_auditevent", 900))
     add_nav(NavItem("admin", admin_area, _("Jobs"), "core:job_list", "core.view_job", 910))
-    add_nav(NavItem("admin", admin_area, _("Topics and subscriptions"), "core:subscriptions", "core.view_topic", 920))
+    add_nav(
+        NavItem(
+            "admin", admin_area, _("Topics and subscriptions"), "core:subscriptions", "core.view_topic", 920
+        )
+    )
     add_nav(NavItem("admin", admin_area, _("API tokens"), "core:token_list", "core.view_apitoken", 930))
     add_nav(NavItem("admin", admin_area, _("API documentation"), "api-1.0.0:openapi-view", "", 940))

@@ -12,21 +12,92 @@ from .audit import CoreEvent, audit_record
 from .identity import birth_date, make_code, sex
 from .models import Person
 
-FIRST_NAMES_M = ["Andres", "Jaan", "Toomas", "Mart", "Peeter", "Rein", "Tõnu", "Urmas", "Aivar", "Priit",
-                 "Märt", "Jüri", "Kalev", "Indrek", "Siim", "Ülo", "Raivo", "Margus", "Tiit", "Ants"]
-FIRST_NAMES_F = ["Mari", "Kadri", "Tiina", "Anu", "Liis", "Kersti", "Maie", "Eha", "Helju", "Pille",
-                 "Triin", "Sirje", "Ülle", "Reet", "Malle", "Õie", "Külli", "Siiri", "Ene", "Katrin"]
-LAST_NAMES = ["Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk", "Rebane", "Ilves", "Pärn", "Koppel",
-              "Lepik", "Kuusk", "Mets", "Vaher", "Raudsepp", "Lõhmus", "Kõiv", "Järve", "Org", "Põder",
-              "Kaasik", "Laur", "Tõnisson", "Värk", "Männik", "Sild", "Oja", "Uibo", "Jõgi", "Aavik"]
+FIRST_NAMES_M = [
+    "Andres",
+    "Jaan",
+    "Toomas",
+    "Mart",
+    "Peeter",
+    "Rein",
+    "Tõnu",
+    "Urmas",
+    "Aivar",
+    "Priit",
+    "Märt",
+    "Jüri",
+    "Kalev",
+    "Indrek",
+    "Siim",
+    "Ülo",
+    "Raivo",
+    "Margus",
+    "Tiit",
+    "Ants",
+]
+FIRST_NAMES_F = [
+    "Mari",
+    "Kadri",
+    "Tiina",
+    "Anu",
+    "Liis",
+    "Kersti",
+    "Maie",
+    "Eha",
+    "Helju",
+    "Pille",
+    "Triin",
+    "Sirje",
+    "Ülle",
+    "Reet",
+    "Malle",
+    "Õie",
+    "Külli",
+    "Siiri",
+    "Ene",
+    "Katrin",
+]
+LAST_NAMES = [
+    "Tamm",
+    "Saar",
+    "Sepp",
+    "Mägi",
+    "Kask",
+    "Kukk",
+    "Rebane",
+    "Ilves",
+    "Pärn",
+    "Koppel",
+    "Lepik",
+    "Kuusk",
+    "Mets",
+    "Vaher",
+    "Raudsepp",
+    "Lõhmus",
+    "Kõiv",
+    "Järve",
+    "Org",
+    "Põder",
+    "Kaasik",
+    "Laur",
+    "Tõnisson",
+    "Värk",
+    "Männik",
+    "Sild",
+    "Oja",
+    "Uibo",
+    "Jõgi",
+    "Aavik",
+]
 
 DEMO_PERSON_COUNT = 300
 
 
-def demo_persons(count: int = DEMO_PERSON_COUNT, seed: int = 1999) -> list[tuple[str, str, str, dt.date | None]]:
+def demo_persons(
+    count: int = DEMO_PERSON_COUNT, seed: int = 1999
+) -> list[tuple[str, str, str, dt.date | None]]:
     """(personal code, first name, last name, date of death) for ``count`` invented people."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
-    rows = []
+    rows: list[tuple[str, str, str, dt.date | None]] = []
     used: set[str] = set()
     while len(rows) < count:
         born = dt.date(1935, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 70))
@@ -46,9 +117,20 @@ def demo_persons(count: int = DEMO_PERSON_COUNT, seed: int = 1999) -> list[tuple
 def load_demo_persons(actor: Any, stdout: Any) -> None:
     rows = demo_persons()
     with transaction.atomic():
-        known = set(Person.objects.filter(personal_code__in=[r[0] for r in rows]).values_list("personal_code", flat=True))
+        known = set(
+            Person.objects.filter(personal_code__in=[r[0] for r in rows]).values_list(
+                "personal_code", flat=True
+            )
+        )
         new = [
-            Person(personal_code=c, first_name=f, last_name=la, birth_date=birth_date(c), sex=sex(c), date_of_death=d)
+            Person(
+                personal_code=c,
+                first_name=f,
+                last_name=la,
+                birth_date=birth_date(c),
+                sex=sex(c),
+                date_of_death=d,
+            )
             for c, f, la, d in rows
             if c not in known
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 
 class _Echo:
@@ -13,7 +13,7 @@ class _Echo:
         return value
 
 
-def table_csv_response(table: Any, filename: str) -> StreamingHttpResponse:
+def table_csv_response(table: Any, filename: str) -> HttpResponse | StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";")
 
     def rows() -> Any:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +20,16 @@ class PersonFilter(filters.FilterSet):
         model = Person
         fields = ["sex"]
 
-    def filter_name(self, qs, name, value):  # type: ignore[no-untyped-def]
+    def filter_name(self, qs: Any, name: str, value: Any) -> Any:
         for word in value.split():
             qs = qs.filter(first_name__icontains=word) | qs.filter(last_name__icontains=word)
         return qs
 
 
 class AuditFilter(filters.FilterSet):
-    actor = filters.ModelChoiceFilter(queryset=get_user_model().objects.order_by("username"), label=_("Actor"))
+    actor = filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), label=_("Actor")
+    )
     event_type = filters.ChoiceFilter(choices=event_type_choices, label=_("Event type"))
     object_type = filters.CharFilter(lookup_expr="iexact", label=_("Object type"))
     object_id = filters.CharFilter(label=_("Object id"))

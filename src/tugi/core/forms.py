@@ -30,16 +30,21 @@ class TugiForm(forms.Form):
 
 
 class ReasonMixin(TugiForm):
-    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500,
-                             widget=forms.TextInput(attrs={"placeholder": _("why (kept in the audit log)")}))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("why (kept in the audit log)")}),
+    )
 
 
 class PersonCreateForm(ReasonMixin):
     personal_code = forms.CharField(label=_("Personal code"), max_length=20)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_death = forms.DateField(label=_("Date of death"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_death = forms.DateField(
+        label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     field_order = ["personal_code", "first_name", "last_name", "date_of_death", "reason"]
 
@@ -55,8 +60,9 @@ class PersonCreateForm(ReasonMixin):
 class PersonEditForm(ReasonMixin):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_death = forms.DateField(label=_("Date of death"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    date_of_death = forms.DateField(
+        label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     field_order = ["first_name", "last_name", "date_of_death", "reason"]
 
 
@@ -71,8 +77,9 @@ class UploadForm(ReasonMixin):
 
 
 class TokenCreateForm(TugiForm):
-    name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("What uses the token, e.g. the nightly export script."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses the token, e.g. the nightly export script.")
+    )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
 
 

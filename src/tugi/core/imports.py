@@ -28,7 +28,7 @@ class LineError:
         return [cls(line, "", str(m)) for m in exc.messages]
 
 
-class ImportError_(Exception):  # noqa: N801 - "ImportError" is a builtin
+class ImportError_(Exception):
     """A rejected import file: every bad line with its reason. Nothing was stored."""
 
     def __init__(self, errors: Sequence[LineError]):
@@ -61,9 +61,7 @@ def read_csv_rows(
         raise ImportError_([LineError(1, "", _("The file is empty; a header line is required."))]) from None
     missing = [c for c in required if c not in header]
     if missing:
-        raise ImportError_(
-            [LineError(1, c, _("Column is missing from the header.")) for c in missing]
-        )
+        raise ImportError_([LineError(1, c, _("Column is missing from the header.")) for c in missing])
     known = set(required) | set(optional)
     unknown = [h for h in header if h not in known]
     if unknown:

@@ -100,7 +100,11 @@ class AuditEvent(models.Model):
     event_type = models.CharField(_("event type"), max_length=80, db_index=True)
     occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=150)
     object_type = models.CharField(_("object type"), max_length=100, db_index=True)
@@ -138,6 +142,9 @@ class PersonalDataView(models.Model):
         ordering = ["-viewed_at", "-id"]
         verbose_name = _("personal data view")
         verbose_name_plural = _("personal data views")
+
+    def __str__(self) -> str:
+        return f"{self.viewer} {self.viewed_at:%Y-%m-%d %H:%M} {self.purpose}"
 
 
 class ApiToken(TugiModel):
@@ -224,12 +231,18 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField()
     seen_at = models.DateTimeField(db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
 
 class ScheduledRun(models.Model):
     """When a periodic job was last enqueued, so that one period enqueues it once."""
 
     name = models.CharField(max_length=100, unique=True)
     last_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Topic(TugiModel):
@@ -323,7 +336,9 @@ class Notification(TugiModel):
         ordering = ["-created_at"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        constraints = [models.UniqueConstraint(fields=["dedup_key", "user"], name="notification_dedup_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["dedup_key", "user"], name="notification_dedup_unique")
+        ]
 
     def __str__(self) -> str:
         return self.subject

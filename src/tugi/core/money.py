@@ -19,7 +19,7 @@ class MoneyError(ValueError):
 
 def to_decimal(value: str | int | Decimal) -> Decimal:
     """An exact Decimal from a string, an int or a Decimal; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise MoneyError(f"{value!r} is a binary float; give the amount as a string")
     if isinstance(value, Decimal):
         result = value
@@ -56,7 +56,7 @@ def format_eur(value: Decimal) -> str:
     rounded = round_cents(value)
     sign = "-" if rounded < 0 else ""
     whole, _, frac = f"{abs(rounded):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

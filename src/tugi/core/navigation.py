@@ -35,7 +35,9 @@ def navigation(user: Any, path: str) -> list[dict[str, Any]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        area = areas.setdefault(item.area, {"key": item.area, "label": item.area_label, "items": [], "active": False})
+        area = areas.setdefault(
+            item.area, {"key": item.area, "label": item.area_label, "items": [], "active": False}
+        )
         active = path.startswith(url) and url != "/"
         area["items"].append({"label": item.label, "url": url, "active": active})
         area["active"] = area["active"] or active

@@ -26,13 +26,16 @@ class RestrictedQuerySet(models.QuerySet):
     objects unless the user is an administrator or an auditor.
     """
 
-    def restrict(self, user: AbstractBaseUser | AnonymousUser | None, action: str = "view") -> RestrictedQuerySet:
+    def restrict(
+        self, user: AbstractBaseUser | AnonymousUser | None, action: str = "view"
+    ) -> RestrictedQuerySet:
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if getattr(user, "is_superuser", False):
             return self
         meta = self.model._meta
-        if not user.has_perm(f"{meta.app_label}.{action}_{meta.model_name}"):
+        perm = f"{meta.app_label}.{action}_{meta.model_name}"
+        if not user.has_perm(perm):  # type: ignore[attr-defined]
             return self.none()
         owner_field = getattr(self.model, "owner_field", None)
         if owner_field and not sees_everything(user):

@@ -103,12 +103,13 @@ class Registry:
         if isinstance(item, Periodic):
             self.periodic[item.name] = item
             return
-        target: list[Any] = {
+        targets: dict[type, list[Any]] = {
             DeskWidget: self.desk_widgets,
             SearchProvider: self.search_providers,
             PersonSection: self.person_sections,
             DemoLoader: self.demo_loaders,
-        }[type(item)]
+        }
+        target = targets[type(item)]
         target[:] = [x for x in target if x.key != item.key]
         target.append(item)
         target.sort(key=lambda x: (x.order, x.key))

@@ -82,9 +82,9 @@ def sync_role_permissions(sender: Any = None, **kwargs: Any) -> None:
         labels = {label for label, _code in wanted}
         perms = [
             p
-            for p in Permission.objects.using(using).filter(content_type__app_label__in=labels).select_related(
-                "content_type"
-            )
+            for p in Permission.objects.using(using)
+            .filter(content_type__app_label__in=labels)
+            .select_related("content_type")
             if (p.content_type.app_label, p.codename) in wanted
         ]
         group.permissions.set(perms)

@@ -66,7 +66,7 @@ def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
 
 
 def token_get(*, user: Any, pk: int) -> ApiToken:
-    return get_restricted(ApiToken.objects.all(), user, "view", pk=pk, user=user)
+    return get_restricted(ApiToken.objects.filter(user=user), user, "view", pk=pk)
 
 
 def notifications_of(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:

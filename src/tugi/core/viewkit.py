@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -47,9 +47,14 @@ def form_view(
 
 
 def list_view(
-    request: HttpRequest, *, filterset: Any, table_class: Any, template: str, export_name: str,
+    request: HttpRequest,
+    *,
+    filterset: Any,
+    table_class: Any,
+    template: str,
+    export_name: str,
     extra: dict[str, Any] | None = None,
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """A filtered, sorted, paginated list with CSV export of all filtered rows."""
     table = table_class(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)

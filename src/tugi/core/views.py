@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,13 +63,15 @@ def search(request: HttpRequest) -> HttpResponse:
 # --- persons -------------------------------------------------------------------------------------
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _need(request, "core.view_person")
     f = PersonFilter(request.GET, queryset=Person.objects.restrict(request.user))
     table = PersonTable(f.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if request.GET.get("export") == "csv":
-        services.persons_view_record_many(viewer=request.user, persons=list(f.qs), purpose=_("persons export"))
+        services.persons_view_record_many(
+            viewer=request.user, persons=list(f.qs), purpose=_("persons export")
+        )
         return table_csv_response(table, "persons.csv")
     shown = list(table.page.object_list.data) if table.page else []
     services.persons_view_record_many(viewer=request.user, persons=shown, purpose=_("persons list"))
@@ -115,7 +117,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 def person_edit(request: HttpRequest, uid: str) -> HttpResponse:
     person = selectors.get_restricted(Person.objects.all(), request.user, "change", uid=uid)
-    initial = {"first_name": person.first_name, "last_name": person.last_name, "date_of_death": person.date_of_death}
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "date_of_death": person.date_of_death,
+    }
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +167,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
 # --- audit ---------------------------------------------------------------------------------------
 
 
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _need(request, "core.view_auditevent")
     f = AuditFilter(request.GET, queryset=selectors.audit_events(user=request.user))
     table = AuditTable(f.qs)
@@ -204,7 +210,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = services.token_create(
-                user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"], actor=request.user
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                actor=request.user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -231,7 +240,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     from .models import Notification
 
-    note = selectors.get_restricted(Notification.objects.filter(user=request.user), request.user, "change", pk=pk)
+    note = selectors.get_restricted(
+        Notification.objects.filter(user_id=request.user.pk or 0), request.user, "change", pk=pk
+    )
     services.notification_mark_read(notification=note, actor=request.user)
     if note.url:
         return redirect(note.url)
@@ -248,7 +259,9 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                 for sub in topic.user_subscriptions.filter(user=request.user, channel=channel):
                     services.subscription_delete(subscription=sub, actor=request.user)
             else:
-                services.subscription_create(topic=topic, user=request.user, channel=channel, actor=request.user)
+                services.subscription_create(
+                    topic=topic, user=request.user, channel=channel, actor=request.user
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

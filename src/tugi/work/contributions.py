@@ -43,7 +43,9 @@ def _demo(actor: Any, stdout: Any) -> None:
 def register() -> None:
     from .selectors import topic_contact_recipients
 
-    registry.add(DeskWidget("guides-review", _("Guides due for review"), "work/widgets/guides.html", _desk_guides, 50))
+    registry.add(
+        DeskWidget("guides-review", _("Guides due for review"), "work/widgets/guides.html", _desk_guides, 50)
+    )
     registry.add(SearchProvider("work", _search, order=50))
     registry.add(DemoLoader("work", _demo, order=20))
     if topic_contact_recipients not in registry.recipient_providers:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ class PartnerFilter(filters.FilterSet):
         model = Partner
         fields = ["kind", "active"]
 
-    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+    def search(self, qs: Any, name: str, value: Any) -> Any:
         return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value) | Q(registry_code=value))
 
 
@@ -26,7 +28,7 @@ class ContactFilter(filters.FilterSet):
         model = Contact
         fields = ["partner", "active"]
 
-    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+    def search(self, qs: Any, name: str, value: Any) -> Any:
         return qs.filter(Q(name__icontains=value) | Q(role__icontains=value) | Q(email__icontains=value))
 
 
@@ -38,10 +40,10 @@ class GuideFilter(filters.FilterSet):
         model = Guide
         fields = ["area", "kind", "owner"]
 
-    def search(self, qs, name, value):  # type: ignore[no-untyped-def]
+    def search(self, qs: Any, name: str, value: Any) -> Any:
         return qs.filter(Q(title__icontains=value) | Q(body__icontains=value))
 
-    def filter_overdue(self, qs, name, value):  # type: ignore[no-untyped-def]
+    def filter_overdue(self, qs: Any, name: str, value: Any) -> Any:
         if value is None:
             return qs
         ids = [g.pk for g in qs if g.is_review_overdue()]

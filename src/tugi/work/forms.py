@@ -20,8 +20,18 @@ class PartnerForm(ReasonMixin):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    field_order = ["name", "short_name", "kind", "registry_code", "email", "phone", "website", "notes", "active",
-                   "reason"]
+    field_order = [
+        "name",
+        "short_name",
+        "kind",
+        "registry_code",
+        "email",
+        "phone",
+        "website",
+        "notes",
+        "active",
+        "reason",
+    ]
 
 
 class ContactForm(ReasonMixin):
@@ -30,8 +40,9 @@ class ContactForm(ReasonMixin):
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     field_order = ["name", "role", "email", "phone", "active", "topics", "reason"]
 
 
@@ -40,11 +51,24 @@ class GuideForm(ReasonMixin):
     slug = forms.SlugField(label=_("Short name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=GuideKind.choices)
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
-    owner = forms.ModelChoiceField(label=_("Owner"),
-                                   queryset=get_user_model().objects.filter(is_active=True).exclude(username="system"))
-    review_interval_days = forms.IntegerField(label=_("Review interval (days)"), min_value=1, max_value=3660,
-                                              initial=365)
-    last_reviewed_on = forms.DateField(label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=get_user_model().objects.filter(is_active=True).exclude(username="system")
+    )
+    review_interval_days = forms.IntegerField(
+        label=_("Review interval (days)"), min_value=1, max_value=3660, initial=365
+    )
+    last_reviewed_on = forms.DateField(
+        label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 16}))
-    field_order = ["title", "slug", "kind", "area", "owner", "review_interval_days", "last_reviewed_on", "body",
-                   "reason"]
+    field_order = [
+        "title",
+        "slug",
+        "kind",
+        "area",
+        "owner",
+        "review_interval_days",
+        "last_reviewed_on",
+        "body",
+        "reason",
+    ]

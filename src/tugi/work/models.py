@@ -42,9 +42,13 @@ class Partner(TugiModel):
 
 
 class Contact(TugiModel):
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner")
+    )
     name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role"), max_length=200, help_text=_("e.g. SKAIS product owner, payments contact"))
+    role = models.CharField(
+        _("role"), max_length=200, help_text=_("e.g. SKAIS product owner, payments contact")
+    )
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -53,7 +57,9 @@ class Contact(TugiModel):
         ordering = ["partner__name", "name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        constraints = [models.UniqueConstraint(fields=["partner", "email"], name="contact_partner_email_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "email"], name="contact_partner_email_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.partner})"

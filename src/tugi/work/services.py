@@ -16,7 +16,17 @@ from tugi.core.permissions import require
 from .audit_events import WorkEvent
 from .models import Contact, ContactSubscription, Guide, Partner
 
-PARTNER_FIELDS = ("name", "short_name", "kind", "registry_code", "email", "phone", "website", "notes", "active")
+PARTNER_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "registry_code",
+    "email",
+    "phone",
+    "website",
+    "notes",
+    "active",
+)
 CONTACT_FIELDS = ("name", "role", "email", "phone", "active")
 GUIDE_FIELDS = ("title", "slug", "kind", "area", "body", "owner", "review_interval_days", "last_reviewed_on")
 
@@ -36,7 +46,13 @@ def partner_create(*, actor: Any, reason: str = "", **values: Any) -> Partner:
     _assign(partner, PARTNER_FIELDS, values)
     partner.full_clean()
     partner.save()
-    audit_record(event=WorkEvent.PARTNER_CREATED, actor=actor, obj=partner, after=partner.audit_snapshot(), reason=reason)
+    audit_record(
+        event=WorkEvent.PARTNER_CREATED,
+        actor=actor,
+        obj=partner,
+        after=partner.audit_snapshot(),
+        reason=reason,
+    )
     return partner
 
 
@@ -51,7 +67,11 @@ def partner_update(*, partner: Partner, actor: Any, reason: str = "", **values: 
         return partner
     partner.save()
     audit_record(
-        event=WorkEvent.PARTNER_UPDATED, actor=actor, obj=partner, before=before, after=partner.audit_snapshot(),
+        event=WorkEvent.PARTNER_UPDATED,
+        actor=actor,
+        obj=partner,
+        before=before,
+        after=partner.audit_snapshot(),
         reason=reason,
     )
     return partner
@@ -64,7 +84,13 @@ def contact_create(*, partner: Partner, actor: Any, reason: str = "", **values: 
     _assign(contact, CONTACT_FIELDS, values)
     contact.full_clean()
     contact.save()
-    audit_record(event=WorkEvent.CONTACT_CREATED, actor=actor, obj=contact, after=contact.audit_snapshot(), reason=reason)
+    audit_record(
+        event=WorkEvent.CONTACT_CREATED,
+        actor=actor,
+        obj=contact,
+        after=contact.audit_snapshot(),
+        reason=reason,
+    )
     return contact
 
 
@@ -79,7 +105,11 @@ def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: 
         return contact
     contact.save()
     audit_record(
-        event=WorkEvent.CONTACT_UPDATED, actor=actor, obj=contact, before=before, after=contact.audit_snapshot(),
+        event=WorkEvent.CONTACT_UPDATED,
+        actor=actor,
+        obj=contact,
+        before=before,
+        after=contact.audit_snapshot(),
         reason=reason,
     )
     return contact
@@ -100,7 +130,9 @@ def contact_subscribe(*, contact: Contact, topic: Topic, actor: Any, reason: str
     if existing is not None:
         return existing
     sub = ContactSubscription.objects.create(contact=contact, topic=topic)
-    audit_record(event=WorkEvent.CONTACT_SUBSCRIBED, actor=actor, obj=sub, after=sub.audit_snapshot(), reason=reason)
+    audit_record(
+        event=WorkEvent.CONTACT_SUBSCRIBED, actor=actor, obj=sub, after=sub.audit_snapshot(), reason=reason
+    )
     return sub
 
 
@@ -108,7 +140,10 @@ def contact_subscribe(*, contact: Contact, topic: Topic, actor: Any, reason: str
 def contact_unsubscribe(*, subscription: ContactSubscription, actor: Any, reason: str = "") -> None:
     require(actor, "work.delete_contactsubscription")
     audit_record(
-        event=WorkEvent.CONTACT_UNSUBSCRIBED, actor=actor, obj=subscription, before=subscription.audit_snapshot(),
+        event=WorkEvent.CONTACT_UNSUBSCRIBED,
+        actor=actor,
+        obj=subscription,
+        before=subscription.audit_snapshot(),
         reason=reason,
     )
     subscription.delete()
@@ -130,7 +165,9 @@ def guide_create(*, actor: Any, reason: str = "", **values: Any) -> Guide:
     guide.full_clean()
     _check_guide(guide)
     guide.save()
-    audit_record(event=WorkEvent.GUIDE_CREATED, actor=actor, obj=guide, after=guide.audit_snapshot(), reason=reason)
+    audit_record(
+        event=WorkEvent.GUIDE_CREATED, actor=actor, obj=guide, after=guide.audit_snapshot(), reason=reason
+    )
     return guide
 
 
@@ -149,7 +186,11 @@ def guide_update(*, guide: Guide, actor: Any, reason: str = "", **values: Any) -
         guide.version += 1
     guide.save()
     audit_record(
-        event=WorkEvent.GUIDE_UPDATED, actor=actor, obj=guide, before=before, after=guide.audit_snapshot(),
+        event=WorkEvent.GUIDE_UPDATED,
+        actor=actor,
+        obj=guide,
+        before=before,
+        after=guide.audit_snapshot(),
         reason=reason,
     )
     return guide
@@ -160,7 +201,11 @@ def guide_mark_reviewed(*, guide: Guide, actor: Any, on: dt.date | None = None, 
     """The owner (or an administrator) confirms the guide is current."""
     require(actor, "work.change_guide")
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
-    if guide.owner_id != actor.pk and not actor.is_superuser and not actor.groups.filter(name="admin").exists():
+    if (
+        guide.owner_id != actor.pk
+        and not actor.is_superuser
+        and not actor.groups.filter(name="admin").exists()
+    ):
         raise ValidationError({"owner": _("Only the guide's owner can confirm its review.")})
     on = on or dt.date.today()
     if on > dt.date.today():
@@ -169,7 +214,11 @@ def guide_mark_reviewed(*, guide: Guide, actor: Any, on: dt.date | None = None, 
     guide.last_reviewed_on = on
     guide.save(update_fields=["last_reviewed_on", "updated_at"])
     audit_record(
-        event=WorkEvent.GUIDE_REVIEWED, actor=actor, obj=guide, before=before,
-        after={"last_reviewed_on": on.isoformat()}, reason=reason,
+        event=WorkEvent.GUIDE_REVIEWED,
+        actor=actor,
+        obj=guide,
+        before=before,
+        after={"last_reviewed_on": on.isoformat()},
+        reason=reason,
     )
     return guide

@@ -7,7 +7,9 @@ from .models import Contact, Guide, Partner
 
 
 class PartnerTable(tables.Table):
-    name = tables.TemplateColumn('<a href="{% url \'work:partner_detail\' record.pk %}">{{ record.name }}</a>')
+    name = tables.TemplateColumn(
+        "<a href=\"{% url 'work:partner_detail' record.pk %}\">{{ record.name }}</a>"
+    )
     contacts = tables.Column(verbose_name=_("Contacts"), accessor="contact_count", orderable=True)
 
     class Meta:
@@ -17,7 +19,7 @@ class PartnerTable(tables.Table):
 
 class ContactTable(tables.Table):
     partner = tables.TemplateColumn(
-        '<a href="{% url \'work:partner_detail\' record.partner_id %}">{{ record.partner }}</a>'
+        "<a href=\"{% url 'work:partner_detail' record.partner_id %}\">{{ record.partner }}</a>"
     )
 
     class Meta:
@@ -26,11 +28,16 @@ class ContactTable(tables.Table):
 
 
 class GuideTable(tables.Table):
-    title = tables.TemplateColumn('<a href="{% url \'work:guide_detail\' record.slug %}">{{ record.title }}</a>')
+    title = tables.TemplateColumn(
+        "<a href=\"{% url 'work:guide_detail' record.slug %}\">{{ record.title }}</a>"
+    )
     review_due_on = tables.TemplateColumn(
-        '{% if record.is_review_overdue %}<span class="badge text-bg-warning">{{ record.review_due_on|date:"d.m.Y" }}'
-        '</span>{% else %}{{ record.review_due_on|date:"d.m.Y" }}{% endif %}',
-        verbose_name=_("Review due"), orderable=False,
+        "{% if record.is_review_overdue %}"
+        '<span class="badge text-bg-warning">'
+        '{{ record.review_due_on|date:"d.m.Y" }}</span>'
+        '{% else %}{{ record.review_due_on|date:"d.m.Y" }}{% endif %}',
+        verbose_name=_("Review due"),
+        orderable=False,
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,29 +26,43 @@ def _values(data: dict[str, Any], *skip: str) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k not in {"reason", *skip}}
 
 
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     need(request, "work.view_partner")
     qs = selectors.partners(user=request.user).annotate(contact_count=Count("contacts"))
-    return list_view(request, filterset=PartnerFilter(request.GET, queryset=qs), table_class=PartnerTable,
-                     template="work/partner_list.html", export_name="partners.csv")
+    return list_view(
+        request,
+        filterset=PartnerFilter(request.GET, queryset=qs),
+        table_class=PartnerTable,
+        template="work/partner_list.html",
+        export_name="partners.csv",
+    )
 
 
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_restricted(Partner.objects.all(), request.user, pk=pk)
     contacts = partner.contacts.prefetch_related("subscriptions__topic")
-    return render(request, "work/partner_detail.html", {
-        "partner": partner, "contacts": contacts,
-        "can_edit": can(request.user, "work.change_partner"), "can_add_contact": can(request.user, "work.add_contact"),
-    })
+    return render(
+        request,
+        "work/partner_detail.html",
+        {
+            "partner": partner,
+            "contacts": contacts,
+            "can_edit": can(request.user, "work.change_partner"),
+            "can_add_contact": can(request.user, "work.add_contact"),
+        },
+    )
 
 
 def partner_create(request: HttpRequest) -> HttpResponse:
     need(request, "work.add_partner")
     form = PartnerForm(request.POST or None)
     return form_view(
-        request, form,
+        request,
+        form,
         lambda d: services.partner_create(actor=request.user, reason=d["reason"], **_values(d)),
-        title=_("Add a partner"), success=lambda p: redirect("work:partner_detail", p.pk), message=_("Partner added."),
+        title=_("Add a partner"),
+        success=lambda p: redirect("work:partner_detail", p.pk),
+        message=_("Partner added."),
     )
 
 
@@ -57,9 +71,13 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
     form = PartnerForm(request.POST or None, initial=initial)
     return form_view(
-        request, form,
-        lambda d: services.partner_update(partner=partner, actor=request.user, reason=d["reason"], **_values(d)),
-        title=_("Edit %(name)s") % {"name": partner}, success=lambda p: redirect("work:partner_detail", p.pk),
+        request,
+        form,
+        lambda d: services.partner_update(
+            partner=partner, actor=request.user, reason=d["reason"], **_values(d)
+        ),
+        title=_("Edit %(name)s") % {"name": partner},
+        success=lambda p: redirect("work:partner_detail", p.pk),
     )
 
 
@@ -78,13 +96,20 @@ def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None)
 
     def call(d: dict[str, Any]) -> Contact:
-        contact = services.contact_create(partner=partner, actor=request.user, reason=d["reason"],
-                                          **_values(d, "topics"))
+        contact = services.contact_create(
+            partner=partner, actor=request.user, reason=d["reason"], **_values(d, "topics")
+        )
         _sync_topics(contact, d["topics"], request.user, d["reason"])
         return contact
 
-    return form_view(request, form, call, title=_("Add a contact to %(name)s") % {"name": partner},
-                     success=lambda c: redirect("work:partner_detail", partner.pk), message=_("Contact added."))
+    return form_view(
+        request,
+        form,
+        call,
+        title=_("Add a contact to %(name)s") % {"name": partner},
+        success=lambda c: redirect("work:partner_detail", partner.pk),
+        message=_("Contact added."),
+    )
 
 
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -94,13 +119,19 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, initial=initial)
 
     def call(d: dict[str, Any]) -> Contact:
-        updated = services.contact_update(contact=contact, actor=request.user, reason=d["reason"],
-                                          **_values(d, "topics"))
+        updated = services.contact_update(
+            contact=contact, actor=request.user, reason=d["reason"], **_values(d, "topics")
+        )
         _sync_topics(updated, d["topics"], request.user, d["reason"])
         return updated
 
-    return form_view(request, form, call, title=_("Edit %(name)s") % {"name": contact.name},
-                     success=lambda c: redirect("work:partner_detail", c.partner_id))
+    return form_view(
+        request,
+        form,
+        call,
+        title=_("Edit %(name)s") % {"name": contact.name},
+        success=lambda c: redirect("work:partner_detail", c.partner_id),
+    )
 
 
 @require_POST
@@ -111,33 +142,53 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("work:partner_detail", partner_pk)
 
 
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     need(request, "work.view_contact")
     qs = selectors.contacts(user=request.user)
-    return list_view(request, filterset=ContactFilter(request.GET, queryset=qs), table_class=ContactTable,
-                     template="work/contact_list.html", export_name="contacts.csv")
+    return list_view(
+        request,
+        filterset=ContactFilter(request.GET, queryset=qs),
+        table_class=ContactTable,
+        template="work/contact_list.html",
+        export_name="contacts.csv",
+    )
 
 
-def guide_list(request: HttpRequest) -> HttpResponse:
+def guide_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     need(request, "work.view_guide")
-    return list_view(request, filterset=GuideFilter(request.GET, queryset=selectors.guides(user=request.user)),
-                     table_class=GuideTable, template="work/guide_list.html", export_name="guides.csv")
+    return list_view(
+        request,
+        filterset=GuideFilter(request.GET, queryset=selectors.guides(user=request.user)),
+        table_class=GuideTable,
+        template="work/guide_list.html",
+        export_name="guides.csv",
+    )
 
 
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_restricted(Guide.objects.select_related("owner"), request.user, slug=slug)
-    return render(request, "work/guide_detail.html", {
-        "guide": guide, "html": render_markdown(guide.body), "can_edit": can(request.user, "work.change_guide"),
-        "can_review": guide.owner_id == request.user.pk or request.user.is_superuser,
-    })
+    return render(
+        request,
+        "work/guide_detail.html",
+        {
+            "guide": guide,
+            "html": render_markdown(guide.body),
+            "can_edit": can(request.user, "work.change_guide"),
+            "can_review": guide.owner_id == request.user.pk or request.user.is_superuser,
+        },
+    )
 
 
 def guide_create(request: HttpRequest) -> HttpResponse:
     need(request, "work.add_guide")
     form = GuideForm(request.POST or None, initial={"owner": request.user.pk})
     return form_view(
-        request, form, lambda d: services.guide_create(actor=request.user, reason=d["reason"], **_values(d)),
-        title=_("New guide"), success=lambda g: redirect("work:guide_detail", g.slug), message=_("Guide saved."),
+        request,
+        form,
+        lambda d: services.guide_create(actor=request.user, reason=d["reason"], **_values(d)),
+        title=_("New guide"),
+        success=lambda g: redirect("work:guide_detail", g.slug),
+        message=_("Guide saved."),
     )
 
 
@@ -145,9 +196,11 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
     guide = get_restricted(Guide.objects.all(), request.user, "change", slug=slug)
     form = GuideForm(request.POST or None, initial={f: getattr(guide, f) for f in services.GUIDE_FIELDS})
     return form_view(
-        request, form,
+        request,
+        form,
         lambda d: services.guide_update(guide=guide, actor=request.user, reason=d["reason"], **_values(d)),
-        title=_("Edit %(name)s") % {"name": guide}, success=lambda g: redirect("work:guide_detail", g.slug),
+        title=_("Edit %(name)s") % {"name": guide},
+        success=lambda g: redirect("work:guide_detail", g.slug),
     )
 
 

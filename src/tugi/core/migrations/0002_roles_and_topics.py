@@ -9,7 +9,11 @@ ROLES = ["domain_support", "test_manager", "finance", "auditor", "admin"]
 
 TOPICS = [
     ("delivery-schedule", "Tarnete ajakava", "Planned and hot-fix deliveries and changes to their schedule."),
-    ("clone-notice", "Eeltoodangu kloonimine", "Planned clones of the pre-production environment and follow-up."),
+    (
+        "clone-notice",
+        "Eeltoodangu kloonimine",
+        "Planned clones of the pre-production environment and follow-up.",
+    ),
     ("mass-calculation", "Pensionikindlustuse massarvutus", "Progress of the yearly mass calculation."),
     ("classifier-published", "Klassifikaatori uus versioon", "A classifier version was published."),
 ]

@@ -14,9 +14,9 @@ from .persons import (
     person_create,
     person_update,
     person_view_record,
-    persons_view_record_many,
     persons_import,
     persons_import_validate,
+    persons_view_record_many,
 )
 from .tokens import token_authenticate, token_create, token_revoke
 from .users import user_create
@@ -33,9 +33,9 @@ __all__ = [
     "person_create",
     "person_update",
     "person_view_record",
-    "persons_view_record_many",
     "persons_import",
     "persons_import_validate",
+    "persons_view_record_many",
     "start_periodic_due",
     "subscription_create",
     "subscription_delete",

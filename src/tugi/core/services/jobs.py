@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from ..audit import CoreEvent, audit_record
 from ..context import request_context, system_actor
 from ..imports import ImportError_
-from ..permissions import require
 from ..models import Job, JobStatus, ScheduledRun, WorkerHeartbeat
+from ..permissions import require
 from ..registry import registry
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,9 @@ class JobProgress:
     def __init__(self, job: Job):
         self.job = job
 
-    def update(self, *, percent: int | None = None, step: str | None = None, message: str | None = None) -> None:
+    def update(
+        self, *, percent: int | None = None, step: str | None = None, message: str | None = None
+    ) -> None:
         fields: dict[str, Any] = {"updated_at": timezone.now()}
         if percent is not None:
             fields["percent"] = max(0, min(100, int(percent)))
@@ -43,7 +45,9 @@ class JobProgress:
         Job.objects.filter(pk=self.job.pk).update(**fields)
 
 
-def job_start(*, kind: str, key: str, actor: Any, params: dict[str, Any] | None = None, title: str = "") -> Job:
+def job_start(
+    *, kind: str, key: str, actor: Any, params: dict[str, Any] | None = None, title: str = ""
+) -> Job:
     """Start a job once: the same kind and key return the existing job unless it failed."""
     from ..tasks import run_job_task
 
@@ -90,9 +94,16 @@ def job_run(job_uid: str) -> Job:
             return job_mark_failed(job=job, message=_describe(exc))
         except Exception as exc:
             logger.exception("job %s (%s) failed", job.uid, job.kind)
-            return job_mark_failed(job=job, message=_("Unexpected error: %(error)s") % {"error": type(exc).__name__})
+            return job_mark_failed(
+                job=job, message=_("Unexpected error: %(error)s") % {"error": type(exc).__name__}
+            )
         with transaction.atomic():
-            job.status, job.percent, job.finished_at, job.result = JobStatus.SUCCEEDED, 100, timezone.now(), result
+            job.status, job.percent, job.finished_at, job.result = (
+                JobStatus.SUCCEEDED,
+                100,
+                timezone.now(),
+                result,
+            )
             job.step = job.step or _("Done")
             job.save()
             audit_record(

@@ -112,7 +112,9 @@ def notify(
             if r.email not in known_emails
         ]
         new_notes = [
-            Notification(user=u, topic=topic_obj, dedup_key=dedup_key, subject=subject[:250], body=body, url=url)
+            Notification(
+                user=u, topic=topic_obj, dedup_key=dedup_key, subject=subject[:250], body=body, url=url
+            )
             for u in users
             if u.pk not in known_users
         ]
@@ -158,7 +160,9 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = 200) -> dict[
     """Send due e-mails. A failure waits longer each time and gives up after OUTBOX_MAX_ATTEMPTS."""
     now = now or timezone.now()
     sent = failed = 0
-    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("pk")[:limit]
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("pk")[
+        :limit
+    ]
     for message in due:
         try:
             EmailMessage(
@@ -180,5 +184,7 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = 200) -> dict[
             message.attempts += 1
             message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, ""
             sent += 1
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
+        message.save(
+            update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at", "updated_at"]
+        )
     return {"sent": sent, "failed": failed}

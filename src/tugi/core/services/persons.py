@@ -68,7 +68,9 @@ def person_create(
     )
     person.full_clean()
     person.save()
-    audit_record(event=CoreEvent.PERSON_CREATED, actor=actor, obj=person, after=person.audit_snapshot(), reason=reason)
+    audit_record(
+        event=CoreEvent.PERSON_CREATED, actor=actor, obj=person, after=person.audit_snapshot(), reason=reason
+    )
     return person
 
 
@@ -129,7 +131,10 @@ def persons_import_validate(content: bytes) -> list[PersonRow]:
             _check_death(code, death)
             if code in seen:
                 raise ValidationError(
-                    {"personal_code": _("The same personal code is already on line %(line)d.") % {"line": seen[code]}}
+                    {
+                        "personal_code": _("The same personal code is already on line %(line)d.")
+                        % {"line": seen[code]}
+                    }
                 )
             seen[code] = line
             rows.append(PersonRow(line, code, first, last, death))
@@ -152,7 +157,10 @@ def persons_import(*, content: bytes, actor: Any, progress: Any = None, reason: 
     rows = persons_import_validate(content)
     created = updated = unchanged = 0
     with transaction.atomic():
-        existing = {p.personal_code: p for p in Person.objects.filter(personal_code__in=[r.personal_code for r in rows])}
+        existing = {
+            p.personal_code: p
+            for p in Person.objects.filter(personal_code__in=[r.personal_code for r in rows])
+        }
         to_create: list[Person] = []
         to_update: list[Person] = []
         for index, row in enumerate(rows, start=1):
@@ -220,7 +228,9 @@ def person_view_record(*, viewer: Any, person: Person, purpose: str, channel: st
     )
 
 
-def persons_view_record_many(*, viewer: Any, persons: list[Person], purpose: str, channel: str = "web") -> None:
+def persons_view_record_many(
+    *, viewer: Any, persons: list[Person], purpose: str, channel: str = "web"
+) -> None:
     """Log one view row per person shown in a list or an API response."""
     from ..context import current_request_id
     from ..models import PersonalDataView
@@ -228,7 +238,9 @@ def persons_view_record_many(*, viewer: Any, persons: list[Person], purpose: str
     request_id = current_request_id()
     PersonalDataView.objects.bulk_create(
         [
-            PersonalDataView(viewer=viewer, person=p, purpose=purpose[:200], channel=channel, request_id=request_id)
+            PersonalDataView(
+                viewer=viewer, person=p, purpose=purpose[:200], channel=channel, request_id=request_id
+            )
             for p in persons
         ]
     )

@@ -17,7 +17,7 @@ from ..audit import CoreEvent, audit_record
 from ..models import ApiToken
 from ..permissions import require
 
-TOKEN_PREFIX = "tugi_"
+TOKEN_PREFIX = "tugi_"  # noqa: S105 - a public marker, not a secret
 
 
 def _hash(token: str) -> str:
@@ -50,7 +50,9 @@ def token_create(
     )
     token.full_clean()
     token.save()
-    audit_record(event=CoreEvent.TOKEN_CREATED, actor=actor, obj=token, after=token.audit_snapshot(), reason=reason)
+    audit_record(
+        event=CoreEvent.TOKEN_CREATED, actor=actor, obj=token, after=token.audit_snapshot(), reason=reason
+    )
     return token, text
 
 
@@ -66,7 +68,12 @@ def token_revoke(*, token: ApiToken, actor: Any, reason: str = "") -> ApiToken:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at", "updated_at"])
     audit_record(
-        event=CoreEvent.TOKEN_REVOKED, actor=actor, obj=token, before=before, after=token.audit_snapshot(), reason=reason
+        event=CoreEvent.TOKEN_REVOKED,
+        actor=actor,
+        obj=token,
+        before=before,
+        after=token.audit_snapshot(),
+        reason=reason,
     )
     return token
 

@@ -7,95 +7,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('agency', 'agency unit'), ('developer', 'developer / IT centre'), ('authority', 'state authority'), ('registry', 'registry'), ('bank', 'bank'), ('municipality', 'municipality'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('registry_code', models.CharField(blank=True, max_length=20, verbose_name='registry code')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agency", "agency unit"),
+                            ("developer", "developer / IT centre"),
+                            ("authority", "state authority"),
+                            ("registry", "registry"),
+                            ("bank", "bank"),
+                            ("municipality", "municipality"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("registry_code", models.CharField(blank=True, max_length=20, verbose_name="registry code")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'partner',
-                'verbose_name_plural': 'partners',
-                'ordering': ['name'],
+                "verbose_name": "partner",
+                "verbose_name_plural": "partners",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='short name')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('kind', models.CharField(choices=[('guide', 'guide'), ('process', 'process guide')], default='guide', max_length=10, verbose_name='kind')),
-                ('area', models.CharField(choices=[('general', 'general'), ('access', 'user rights'), ('classifiers', 'classifiers'), ('pensions', 'pensions'), ('finance', 'payments and finance'), ('delivery', 'deliveries'), ('testing', 'testing'), ('work', 'development requests')], default='general', max_length=20, verbose_name='area')),
-                ('body', models.TextField(verbose_name='text (Markdown)')),
-                ('review_interval_days', models.PositiveIntegerField(default=365, verbose_name='review interval (days)')),
-                ('last_reviewed_on', models.DateField(verbose_name='last reviewed')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guides', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="short name")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("guide", "guide"), ("process", "process guide")],
+                        default="guide",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("general", "general"),
+                            ("access", "user rights"),
+                            ("classifiers", "classifiers"),
+                            ("pensions", "pensions"),
+                            ("finance", "payments and finance"),
+                            ("delivery", "deliveries"),
+                            ("testing", "testing"),
+                            ("work", "development requests"),
+                        ],
+                        default="general",
+                        max_length=20,
+                        verbose_name="area",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="text (Markdown)")),
+                (
+                    "review_interval_days",
+                    models.PositiveIntegerField(default=365, verbose_name="review interval (days)"),
+                ),
+                ("last_reviewed_on", models.DateField(verbose_name="last reviewed")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guides",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide',
-                'verbose_name_plural': 'guides',
-                'ordering': ['area', 'title'],
+                "verbose_name": "guide",
+                "verbose_name_plural": "guides",
+                "ordering": ["area", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('role', models.CharField(help_text='e.g. SKAIS product owner, payments contact', max_length=200, verbose_name='role')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='work.partner', verbose_name='partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        help_text="e.g. SKAIS product owner, payments contact",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="work.partner",
+                        verbose_name="partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['partner__name', 'name'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["partner__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ContactSubscription',
+            name="ContactSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='work.contact')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_subscriptions', to='core.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="work.contact",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_subscriptions",
+                        to="core.topic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact subscription',
-                'verbose_name_plural': 'contact subscriptions',
-                'constraints': [models.UniqueConstraint(fields=('contact', 'topic'), name='contact_topic_unique')],
+                "verbose_name": "contact subscription",
+                "verbose_name_plural": "contact subscriptions",
+                "constraints": [
+                    models.UniqueConstraint(fields=("contact", "topic"), name="contact_topic_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('partner', 'email'), name='contact_partner_email_unique'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                fields=("partner", "email"), name="contact_partner_email_unique"
+            ),
         ),
     ]

@@ -58,8 +58,15 @@ class Command(BaseCommand):
                 continue
             password = secrets.token_urlsafe(12)
             user_create(
-                username=username, password=password, roles=roles, actor=actor, first_name=first, last_name=last,
-                email=f"{username}@tugi.example.com", is_superuser=username == "admin", reason="demo user",
+                username=username,
+                password=password,
+                roles=roles,
+                actor=actor,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@tugi.example.com",
+                is_superuser=username == "admin",
+                reason="demo user",
             )
             lines.append(f"  {username:<16} {password}")
         self.stdout.write("Demo users (passwords are shown only now):")
@@ -68,8 +75,20 @@ class Command(BaseCommand):
     def _serve(self, host: str, port: int) -> None:
         tugi = [sys.executable, "-m", "tugi.cli"]
         web = subprocess.Popen(  # noqa: S603 - our own executable and arguments
-            [sys.executable, "-m", "gunicorn", "tugi.wsgi:application", "--bind", f"{host}:{port}",
-             "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "tugi.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
             env=os.environ.copy(),
         )
         worker = subprocess.Popen([*tugi, "worker"], env=os.environ.copy())  # noqa: S603

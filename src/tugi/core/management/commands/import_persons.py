@@ -31,11 +31,17 @@ class Command(BaseCommand):
         try:
             persons_import_validate(content)
         except ImportError_ as exc:
-            raise CommandError("File rejected, nothing was stored:\n" + "\n".join(str(e) for e in exc.errors)) from None
+            raise CommandError(
+                "File rejected, nothing was stored:\n" + "\n".join(str(e) for e in exc.errors)
+            ) from None
         digest, _path = store_upload(content, ".csv")
-        job = job_start(kind="persons-import", key=digest, actor=user,
-                        params={"sha256": digest, "reason": options["reason"]},
-                        title=f"Import persons from {options['file'].name}")
+        job = job_start(
+            kind="persons-import",
+            key=digest,
+            actor=user,
+            params={"sha256": digest, "reason": options["reason"]},
+            title=f"Import persons from {options['file'].name}",
+        )
         job = run_job_with_bar(job, inline=not options["queue"], stream=self.stderr)
         self.stdout.write(f"{job.status}: {job.result or job.message}")
         if job.status == "failed":

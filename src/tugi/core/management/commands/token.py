@@ -33,13 +33,16 @@ class Command(BaseCommand):
             raise CommandError(f"No active user named {options['user']!r}.")
         try:
             if options["action"] == "create":
-                _token, text = token_create(user=user, name=options["name"], days=options["days"], actor=user,
-                                            reason="command line")
+                _token, text = token_create(
+                    user=user, name=options["name"], days=options["days"], actor=user, reason="command line"
+                )
                 self.stdout.write(text)
             elif options["action"] == "list":
                 for t in ApiToken.objects.filter(user=user):
                     state = "active" if t.is_active else "inactive"
-                    self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}\texpires {t.expires_at:%Y-%m-%d}")
+                    self.stdout.write(
+                        f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}\texpires {t.expires_at:%Y-%m-%d}"
+                    )
             else:
                 token = ApiToken.objects.filter(user=user, pk=options["id"]).first()
                 if token is None:
@@ -47,4 +50,6 @@ class Command(BaseCommand):
                 token_revoke(token=token, actor=user, reason="command line")
                 self.stdout.write(f"revoked {token.pk}")
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None

@@ -23,7 +23,9 @@ class Command(BaseCommand):
     help = "Run Tugi's background worker."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when the queue is empty")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds to wait when the queue is empty"
+        )
         parser.add_argument("--batch", action="store_true", help="exit when the queue is empty")
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument("--no-periodic", action="store_true", help="do not start periodic jobs")
@@ -32,7 +34,10 @@ class Command(BaseCommand):
         worker_id = get_random_string(32)
         stop = threading.Event()
         beat = threading.Thread(
-            target=self._beat, args=(worker_id, stop, not options["no_periodic"]), daemon=True, name="heartbeat"
+            target=self._beat,
+            args=(worker_id, stop, not options["no_periodic"]),
+            daemon=True,
+            name="heartbeat",
         )
         self._tick(worker_id, not options["no_periodic"])
         beat.start()
