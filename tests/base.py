@@ -7,7 +7,9 @@ query-count tests. Subclasses set:
 - ``editor_role``: a role that may add; ``viewer_role``: a role that may only view (or None);
 - ``make()``: one saved object; ``create_data()``: a valid form POST;
   ``bad_data()``: (invalid POST, the field named in the error);
-- ``created(data)``: the query set of objects the valid POST should have created.
+- ``created(data)``: the query set of objects the valid POST should have created;
+- optionally ``edit_url(obj)`` and ``edit_data(obj)`` (a valid change) for the edit tests,
+  with ``update_event`` the event type it must write.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class ViewContract:
     editor_role: ClassVar[Role]
     viewer_role: ClassVar[Role | None] = None
     create_event: ClassVar[str]
+    update_event: ClassVar[str] = ""
 
     def make(self) -> Any:
         raise NotImplementedError
@@ -44,6 +47,12 @@ class ViewContract:
         raise NotImplementedError
 
     def created(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def edit_url(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def edit_data(self, obj: Any) -> dict[str, Any]:
         raise NotImplementedError
 
     # --- the contract --------------------------------------------------------------------------
@@ -126,3 +135,25 @@ class ViewContract:
             lambda: [self.make() for _ in range(5)],
             lambda: client.get(reverse(self.list_url)),
         )
+
+    def test_edit_writes_one_event_with_before_and_after(self, make_user: Any, client_for: Any) -> None:
+        if not self.update_event:
+            pytest.skip("no edit form for this model")
+        obj = self.make()
+        user = make_user(self.editor_role)
+        before = AuditEvent.objects.count()
+        response = client_for(user).post(self.edit_url(obj), self.edit_data(obj))
+        assert response.status_code == 302
+        events = list(AuditEvent.objects.all()[: AuditEvent.objects.count() - before])
+        assert [e.event_type for e in events] == [self.update_event]
+        assert events[0].before and events[0].after and events[0].before != events[0].after
+        assert events[0].actor == user
+
+    def test_auditor_cannot_edit(self, auditor: Any, client_for: Any) -> None:
+        if not self.update_event:
+            pytest.skip("no edit form for this model")
+        obj = self.make()
+        count = AuditEvent.objects.count()
+        response = client_for(auditor).post(self.edit_url(obj), self.edit_data(obj))
+        assert response.status_code in (403, 404)
+        assert AuditEvent.objects.count() == count

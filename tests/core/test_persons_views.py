@@ -17,6 +17,7 @@ class TestPersonViews(ViewContract):
     editor_role = Role.DOMAIN_SUPPORT
     viewer_role = Role.TEST_MANAGER
     create_event = "core.person_created"
+    update_event = "core.person_updated"
 
     def make(self) -> Any:
         return PersonFactory()
@@ -36,6 +37,12 @@ class TestPersonViews(ViewContract):
 
     def bad_data(self) -> tuple[dict[str, Any], str]:
         return {"personal_code": "49403136516", "first_name": "Malle", "last_name": "Kuusk"}, "personal_code"
+
+    def edit_url(self, obj: Any) -> str:
+        return reverse("core:person_edit", args=[obj.uid])
+
+    def edit_data(self, obj: Any) -> dict[str, Any]:
+        return {"first_name": obj.first_name, "last_name": "Uus-Perenimi", "reason": "marriage"}
 
     def created(self, data: dict[str, Any]) -> Any:
         return Person.objects.filter(personal_code=data["personal_code"])

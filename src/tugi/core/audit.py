@@ -55,6 +55,10 @@ class CoreEvent(models.TextChoices):
     NOTIFIED = "core.notified", _("topic notified")
     NOTIFICATION_READ = "core.notification_read", _("notification read")
     USER_CREATED = "core.user_created", _("user created")
+    USER_ROLES_CHANGED = "core.user_roles_changed", _("user's roles changed")
+    USER_DEACTIVATED = "core.user_deactivated", _("user deactivated")
+    USER_ACTIVATED = "core.user_activated", _("user reactivated")
+    USER_PASSWORD_SET = "core.user_password_set", _("user's password set")
 
 
 class _Encoder(DjangoJSONEncoder):

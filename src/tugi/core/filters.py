@@ -10,7 +10,30 @@ from .audit import event_type_choices
 from .models import AuditEvent, Person
 
 
-class PersonFilter(filters.FilterSet):
+class TugiFilterSet(filters.FilterSet):
+    """A filter set whose form widgets carry Bootstrap's small form classes."""
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        if not getattr(form, "_tugi_styled", False):
+            for field in form.fields.values():
+                css = (
+                    "form-select form-select-sm"
+                    if hasattr(field.widget, "choices")
+                    else "form-control form-control-sm"
+                )
+                if (
+                    getattr(field.widget, "input_type", "") == "date"
+                    or "date" in type(field).__name__.lower()
+                ):
+                    field.widget.input_type = "date"
+                field.widget.attrs["class"] = css
+            form._tugi_styled = True
+        return form
+
+
+class PersonFilter(TugiFilterSet):
     name = filters.CharFilter(method="filter_name", label=_("Name"))
     alive = filters.BooleanFilter(field_name="date_of_death", lookup_expr="isnull", label=_("Alive"))
     born_from = filters.DateFilter(field_name="birth_date", lookup_expr="gte", label=_("Born from"))
@@ -26,7 +49,7 @@ class PersonFilter(filters.FilterSet):
         return qs
 
 
-class AuditFilter(filters.FilterSet):
+class AuditFilter(TugiFilterSet):
     actor = filters.ModelChoiceFilter(
         queryset=get_user_model().objects.order_by("username"), label=_("Actor")
     )

@@ -6,10 +6,14 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tugi.core.filters import TugiFilterSet
+
+from tugi.core.models import Topic
+
 from .models import Contact, Guide, Partner
 
 
-class PartnerFilter(filters.FilterSet):
+class PartnerFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
 
     class Meta:
@@ -20,9 +24,14 @@ class PartnerFilter(filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(short_name__icontains=value) | Q(registry_code=value))
 
 
-class ContactFilter(filters.FilterSet):
+class ContactFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
-    topic = filters.CharFilter(field_name="subscriptions__topic__code", label=_("Topic"))
+    topic = filters.ModelChoiceFilter(
+        field_name="subscriptions__topic",
+        to_field_name="code",
+        queryset=Topic.objects.all(),
+        label=_("Topic"),
+    )
 
     class Meta:
         model = Contact
@@ -32,7 +41,7 @@ class ContactFilter(filters.FilterSet):
         return qs.filter(Q(name__icontains=value) | Q(role__icontains=value) | Q(email__icontains=value))
 
 
-class GuideFilter(filters.FilterSet):
+class GuideFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
 

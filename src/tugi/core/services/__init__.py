@@ -19,7 +19,7 @@ from .persons import (
     persons_view_record_many,
 )
 from .tokens import token_authenticate, token_create, token_revoke
-from .users import user_create
+from .users import user_create, user_set_active, user_set_password, user_set_roles
 
 __all__ = [
     "JobProgress",
@@ -44,5 +44,8 @@ __all__ = [
     "token_revoke",
     "topic_ensure",
     "user_create",
+    "user_set_active",
+    "user_set_password",
+    "user_set_roles",
     "worker_heartbeat",
 ]

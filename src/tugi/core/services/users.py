@@ -60,3 +60,57 @@ def user_create(
         reason=reason,
     )
     return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: Any, roles: list[Role], actor: Any, reason: str = "") -> Any:
+    """Give ``user`` exactly these roles."""
+    require(actor, "auth.change_user")
+    before = sorted(user.groups.values_list("name", flat=True))
+    after = sorted(r.value for r in roles)
+    if before == after:
+        return user
+    user.groups.set(Group.objects.filter(name__in=after))
+    audit_record(
+        event=CoreEvent.USER_ROLES_CHANGED,
+        actor=actor,
+        obj=user,
+        before={"roles": before},
+        after={"roles": after},
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: Any, active: bool, actor: Any, reason: str = "") -> Any:
+    """Deactivate (a leaver) or reactivate a user; a deactivated user cannot sign in or use tokens."""
+    require(actor, "auth.change_user")
+    if user.pk == actor.pk and not active:
+        raise ValidationError({"active": _("You cannot deactivate yourself.")})
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        event=CoreEvent.USER_ACTIVATED if active else CoreEvent.USER_DEACTIVATED,
+        actor=actor,
+        obj=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: Any, password: str, actor: Any, reason: str = "") -> Any:
+    require(actor, "auth.change_user")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(event=CoreEvent.USER_PASSWORD_SET, actor=actor, obj=user, reason=reason)
+    return user
