@@ -71,3 +71,17 @@ def login(page: Any) -> Any:
         return page
 
     return do
+
+
+@pytest.fixture
+def nav(page: Any) -> Any:
+    """Open a page through the main navigation: the area's menu, then the item linking to ``href``."""
+
+    def go(href: str) -> Any:
+        area = page.locator("nav li.dropdown", has=page.locator(f"a.dropdown-item[href='{href}']"))
+        area.locator(".dropdown-toggle").click()
+        area.locator(f"a.dropdown-item[href='{href}']").click()
+        page.wait_for_url(f"**{href}")
+        return page
+
+    return go

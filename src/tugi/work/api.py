@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tugi.core.selectors import get_restricted
@@ -104,7 +104,7 @@ def partner_get(request: HttpRequest, pk: int) -> Any:
 def partner_create(request: HttpRequest, payload: PartnerIn) -> Any:
     data = payload.dict()
     reason = data.pop("reason")
-    return 201, services.partner_create(actor=request.user, reason=reason, **data)
+    return Status(201, services.partner_create(actor=request.user, reason=reason, **data))
 
 
 @router.get("/contacts", response=list[ContactOut], summary="Contacts of partners")

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.filters import TugiFilterSet
-
 from tugi.core.models import Topic
 
 from .models import Contact, Guide, Partner

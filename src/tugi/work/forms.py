@@ -58,7 +58,7 @@ class GuideForm(ReasonMixin):
         label=_("Review interval (days)"), min_value=1, max_value=3660, initial=365
     )
     last_reviewed_on = forms.DateField(
-        label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 16}))
     field_order = [

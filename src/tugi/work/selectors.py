@@ -36,4 +36,5 @@ def topic_contact_recipients(topic_code: str) -> list[Recipient]:
     subs = ContactSubscription.objects.filter(
         topic__code=topic_code, contact__active=True, contact__partner__active=True
     ).select_related("contact")
-    return [Recipient(s.contact.email, s.contact.name) for s in subs]
+    # a stable order, so that the same address is always offered in the same spelling
+    return [Recipient(s.contact.email, s.contact.name) for s in subs.order_by("contact_id")]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
 from tugi.core.models import Topic
-from tugi.core.permissions import require
+from tugi.core.permissions import can, require
+from tugi.core.roles import Role, has_role
 
 from .audit_events import WorkEvent
 from .models import Contact, ContactSubscription, Guide, Partner
@@ -77,11 +78,19 @@ def partner_update(*, partner: Partner, actor: Any, reason: str = "", **values: 
     return partner
 
 
+def _check_contact(contact: Contact) -> None:
+    """One contact per e-mail address at a partner, whatever the letter case."""
+    same = Contact.objects.filter(partner_id=contact.partner_id, email__iexact=contact.email)
+    if contact.email and same.exclude(pk=contact.pk).exists():
+        raise ValidationError({"email": _("This partner already has a contact with this e-mail address.")})
+
+
 @transaction.atomic
 def contact_create(*, partner: Partner, actor: Any, reason: str = "", **values: Any) -> Contact:
     require(actor, "work.add_contact")
     contact = Contact(partner=partner)
     _assign(contact, CONTACT_FIELDS, values)
+    _check_contact(contact)
     contact.full_clean()
     contact.save()
     audit_record(
@@ -100,6 +109,7 @@ def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: 
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = contact.audit_snapshot()
     _assign(contact, CONTACT_FIELDS, values)
+    _check_contact(contact)
     contact.full_clean()
     if contact.audit_snapshot() == before:
         return contact
@@ -117,8 +127,12 @@ def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: 
 
 @transaction.atomic
 def contact_delete(*, contact: Contact, actor: Any, reason: str = "") -> None:
+    """Delete a contact with its subscriptions; the audit event keeps the topics it had."""
     require(actor, "work.delete_contact")
     before = contact.audit_snapshot()
+    before["topics"] = sorted(
+        ContactSubscription.objects.filter(contact=contact).values_list("topic__code", flat=True)
+    )
     audit_record(event=WorkEvent.CONTACT_DELETED, actor=actor, obj=contact, before=before, reason=reason)
     contact.delete()
 
@@ -147,6 +161,17 @@ def contact_unsubscribe(*, subscription: ContactSubscription, actor: Any, reason
         reason=reason,
     )
     subscription.delete()
+
+
+@transaction.atomic
+def contact_topics_set(*, contact: Contact, topics: Any, actor: Any, reason: str = "") -> None:
+    """Subscribe ``contact`` to exactly ``topics``: one audit event per subscription added or removed."""
+    wanted = {t.pk: t for t in topics}
+    for sub in ContactSubscription.objects.filter(contact=contact):
+        if sub.topic_id not in wanted:
+            contact_unsubscribe(subscription=sub, actor=actor, reason=reason)
+    for topic in wanted.values():
+        contact_subscribe(contact=contact, topic=topic, actor=actor, reason=reason)
 
 
 def _check_guide(guide: Guide) -> None:
@@ -196,20 +221,25 @@ def guide_update(*, guide: Guide, actor: Any, reason: str = "", **values: Any) -
     return guide
 
 
+def guide_can_confirm_review(*, guide: Guide, actor: Any) -> bool:
+    """Whether ``actor`` may confirm ``guide``'s review: its owner, or an administrator."""
+    if not can(actor, "work.change_guide"):
+        return False
+    return bool(guide.owner_id == actor.pk or actor.is_superuser or has_role(actor, Role.ADMIN))
+
+
 @transaction.atomic
 def guide_mark_reviewed(*, guide: Guide, actor: Any, on: dt.date | None = None, reason: str = "") -> Guide:
     """The owner (or an administrator) confirms the guide is current."""
     require(actor, "work.change_guide")
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
-    if (
-        guide.owner_id != actor.pk
-        and not actor.is_superuser
-        and not actor.groups.filter(name="admin").exists()
-    ):
-        raise ValidationError({"owner": _("Only the guide's owner can confirm its review.")})
+    if not guide_can_confirm_review(guide=guide, actor=actor):
+        raise PermissionDenied(_("Only the guide's owner can confirm its review."))
     on = on or dt.date.today()
     if on > dt.date.today():
         raise ValidationError({"last_reviewed_on": _("The review date cannot be in the future.")})
+    if on == guide.last_reviewed_on:
+        return guide
     before = {"last_reviewed_on": guide.last_reviewed_on.isoformat()}
     guide.last_reviewed_on = on
     guide.save(update_fields=["last_reviewed_on", "updated_at"])

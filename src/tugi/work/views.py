@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -67,6 +71,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need(request, "work.change_partner")
     partner = get_restricted(Partner.objects.all(), request.user, "change", pk=pk)
     initial = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
     form = PartnerForm(request.POST or None, initial=initial)
@@ -81,25 +86,19 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _sync_topics(contact: Contact, topics: Any, actor: Any, reason: str) -> None:
-    wanted = {t.pk: t for t in topics}
-    for sub in contact.subscriptions.all():
-        if sub.topic_id not in wanted:
-            services.contact_unsubscribe(subscription=sub, actor=actor, reason=reason)
-    for topic in wanted.values():
-        services.contact_subscribe(contact=contact, topic=topic, actor=actor, reason=reason)
-
-
 def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
     need(request, "work.add_contact")
     partner = get_restricted(Partner.objects.all(), request.user, pk=partner_pk)
     form = ContactForm(request.POST or None)
 
+    @transaction.atomic
     def call(d: dict[str, Any]) -> Contact:
         contact = services.contact_create(
             partner=partner, actor=request.user, reason=d["reason"], **_values(d, "topics")
         )
-        _sync_topics(contact, d["topics"], request.user, d["reason"])
+        services.contact_topics_set(
+            contact=contact, topics=d["topics"], actor=request.user, reason=d["reason"]
+        )
         return contact
 
     return form_view(
@@ -113,16 +112,20 @@ def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
 
 
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need(request, "work.change_contact")
     contact = get_restricted(Contact.objects.all(), request.user, "change", pk=pk)
     initial: dict[str, Any] = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
     initial["topics"] = [s.topic_id for s in contact.subscriptions.all()]
     form = ContactForm(request.POST or None, initial=initial)
 
+    @transaction.atomic
     def call(d: dict[str, Any]) -> Contact:
         updated = services.contact_update(
             contact=contact, actor=request.user, reason=d["reason"], **_values(d, "topics")
         )
-        _sync_topics(updated, d["topics"], request.user, d["reason"])
+        services.contact_topics_set(
+            contact=updated, topics=d["topics"], actor=request.user, reason=d["reason"]
+        )
         return updated
 
     return form_view(
@@ -136,9 +139,11 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    need(request, "work.delete_contact")
     contact = get_restricted(Contact.objects.all(), request.user, "delete", pk=pk)
     partner_pk = contact.partner_id
     services.contact_delete(contact=contact, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Contact deleted."))
     return redirect("work:partner_detail", partner_pk)
 
 
@@ -174,14 +179,16 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "guide": guide,
             "html": render_markdown(guide.body),
             "can_edit": can(request.user, "work.change_guide"),
-            "can_review": guide.owner_id == request.user.pk or request.user.is_superuser,
+            "can_review": services.guide_can_confirm_review(guide=guide, actor=request.user),
         },
     )
 
 
 def guide_create(request: HttpRequest) -> HttpResponse:
     need(request, "work.add_guide")
-    form = GuideForm(request.POST or None, initial={"owner": request.user.pk})
+    form = GuideForm(
+        request.POST or None, initial={"owner": request.user.pk, "last_reviewed_on": dt.date.today()}
+    )
     return form_view(
         request,
         form,
@@ -193,6 +200,7 @@ def guide_create(request: HttpRequest) -> HttpResponse:
 
 
 def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    need(request, "work.change_guide")
     guide = get_restricted(Guide.objects.all(), request.user, "change", slug=slug)
     form = GuideForm(request.POST or None, initial={f: getattr(guide, f) for f in services.GUIDE_FIELDS})
     return form_view(
@@ -206,9 +214,7 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def guide_review(request: HttpRequest, slug: str) -> HttpResponse:
-    from django.contrib import messages
-    from django.core.exceptions import ValidationError
-
+    need(request, "work.change_guide")
     guide = get_restricted(Guide.objects.all(), request.user, "change", slug=slug)
     try:
         services.guide_mark_reviewed(guide=guide, actor=request.user, reason=request.POST.get("reason", ""))
