@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tables2",
     "django_filters",
+    "ninja",  # serves Swagger UI for /api/v1/docs from our static files, not from a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",

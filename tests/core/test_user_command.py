@@ -17,7 +17,9 @@ from tugi.core.roles import Role, has_role
 @pytest.mark.django_db
 def test_create_set_roles_and_deactivate_are_each_audited() -> None:
     out = StringIO()
-    call_command("user", "create", "mari", "--role", "finance", "--email", "mari@tugi.example.com", stdout=out)
+    call_command(
+        "user", "create", "mari", "--role", "finance", "--email", "mari@tugi.example.com", stdout=out
+    )
     assert "initial password:" in out.getvalue()
     user = get_user_model().objects.get(username="mari")
     assert has_role(user, Role.FINANCE)
@@ -30,7 +32,11 @@ def test_create_set_roles_and_deactivate_are_each_audited() -> None:
     assert not get_user_model().objects.get(username="mari").is_active
 
     events = list(AuditEvent.objects.filter(object_id=str(user.pk)).order_by("occurred_at", "id"))
-    assert [e.event_type for e in events] == ["core.user_created", "core.user_roles_changed", "core.user_deactivated"]
+    assert [e.event_type for e in events] == [
+        "core.user_created",
+        "core.user_roles_changed",
+        "core.user_deactivated",
+    ]
     assert events[1].before == {"roles": ["finance"]} and events[1].after == {"roles": ["auditor"]}
     assert events[2].reason == "left the agency"
 

@@ -1,13 +1,16 @@
-"""The kernel's API: persons, jobs, audit events, notifications, the signed-in user."""
+"""The kernel's API: persons, jobs, audit events, notifications, the signed-in user.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: django-ninja resolves the string annotations of
+a ``@paginate``-wrapped handler in the pagination module's namespace, where ``dt`` is unknown,
+and the OpenAPI document then cannot be built.
+"""
 
 import datetime as dt
 import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import selectors, services
@@ -122,7 +125,7 @@ class _ViewLogged:
         return page
 
 
-@router.get("/persons/{uid}", response=PersonOut, summary="One person (view-logged)")
+@router.get("/persons/{uuid:uid}", response=PersonOut, summary="One person (view-logged)")
 def person_get(request: HttpRequest, uid: uuid.UUID, purpose: str = "API") -> Person:
     person = selectors.person_get(user=request.user, uid=uid)
     services.person_view_record(viewer=request.user, person=person, purpose=purpose, channel="api")
@@ -135,7 +138,7 @@ def person_get(request: HttpRequest, uid: uuid.UUID, purpose: str = "API") -> Pe
 def person_lookup(request: HttpRequest, payload: PersonLookup) -> Any:
     person = selectors.person_find_by_code(user=request.user, personal_code=payload.personal_code)
     if person is None:
-        return 404, {"detail": "Not Found"}
+        return Status(404, {"detail": "Not Found"})
     services.person_view_record(viewer=request.user, person=person, purpose=payload.purpose, channel="api")
     return person
 
@@ -143,10 +146,10 @@ def person_lookup(request: HttpRequest, payload: PersonLookup) -> Any:
 @router.post("/persons", response={201: PersonOut}, summary="Add a person")
 def person_create(request: HttpRequest, payload: PersonIn) -> Any:
     person = services.person_create(actor=request.user, **payload.dict())
-    return 201, person
+    return Status(201, person)
 
 
-@router.get("/jobs/{uid}", response=JobOut, summary="A job's status and progress")
+@router.get("/jobs/{uuid:uid}", response=JobOut, summary="A job's status and progress")
 def job_get(request: HttpRequest, uid: uuid.UUID) -> Any:
     return selectors.job_get(user=request.user, uid=uid)
 

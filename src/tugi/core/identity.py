@@ -14,20 +14,23 @@ def clean_personal_code(value: object, field: str = "personal_code") -> str:
     """The code in its compact form, or a ValidationError naming ``field`` and what is wrong."""
     text = str(value or "").strip().replace(" ", "")
     if not text:
-        raise ValidationError({field: _("Personal code is required.")}, code="required")
+        raise ValidationError({field: ValidationError(_("Personal code is required."), code="required")})
     try:
         return str(ik.validate(text))
     except stdnum_errors.InvalidLength:
         message = _("Personal code must have 11 digits (got %(n)d characters).") % {"n": len(text)}
+        code = "invalid_length"
     except stdnum_errors.InvalidFormat:
-        message = _("Personal code must contain digits only.")
+        message, code = _("Personal code must contain digits only."), "invalid_format"
     except stdnum_errors.InvalidChecksum:
-        message = _("Personal code has a wrong check digit.")
+        message, code = _("Personal code has a wrong check digit."), "invalid_checksum"
     except stdnum_errors.InvalidComponent:
         message = _("Personal code has an invalid century digit or date of birth.")
+        code = "invalid_date"
     except stdnum_errors.ValidationError:
-        message = _("Personal code is not valid.")
-    raise ValidationError({field: message}, code="invalid")
+        message, code = _("Personal code is not valid."), "invalid"
+    # The code goes on the inner error: Django drops ``code`` given next to a dict.
+    raise ValidationError({field: ValidationError(message, code=code)})
 
 
 def birth_date(code: str) -> dt.date:

@@ -52,7 +52,12 @@ def decode(content: bytes) -> str:
 def read_csv_rows(
     content: bytes, *, required: Sequence[str], optional: Sequence[str] = (), delimiter: str = ";"
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a header-first CSV; a missing column rejects the file."""
+    """Yield (line number, row) from a header-first CSV; a missing column rejects the file.
+
+    A line with the wrong number of fields is not yielded; such lines are reported together in
+    one ImportError_ raised after the last line, so that the caller can add its own line errors
+    (catch it, merge ``errors``) and the user sees every bad line at once.
+    """
     text = decode(content)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -66,19 +71,21 @@ def read_csv_rows(
     unknown = [h for h in header if h not in known]
     if unknown:
         raise ImportError_([LineError(1, h, _("Unknown column.")) for h in unknown])
+    shape_errors: list[LineError] = []
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            raise ImportError_(
-                [
-                    LineError(
-                        line,
-                        "",
-                        _("Expected %(expected)d fields, found %(found)d.")
-                        % {"expected": len(header), "found": len(values)},
-                    )
-                ]
+            shape_errors.append(
+                LineError(
+                    line,
+                    "",
+                    _("Expected %(expected)d fields, found %(found)d.")
+                    % {"expected": len(header), "found": len(values)},
+                )
             )
+            continue
         yield line, dict(zip(header, values, strict=True))
+    if shape_errors:
+        raise ImportError_(shape_errors)

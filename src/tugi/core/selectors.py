@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,8 +15,11 @@ from .models import ApiToken, AuditEvent, Job, Notification, Person, PersonalDat
 
 
 def get_restricted(qs: QuerySet[Any], user: Any, action: str = "view", **lookup: Any) -> Any:
-    """One object the user may ``action``; missing and forbidden answer alike (404)."""
-    obj = qs.restrict(user, action).filter(**lookup).first()  # type: ignore[attr-defined]
+    """One object the user may ``action``; missing, forbidden and malformed ids answer alike (404)."""
+    try:
+        obj = qs.restrict(user, action).filter(**lookup).first()  # type: ignore[attr-defined]
+    except (ValueError, ValidationError):  # e.g. "abc" as a numeric id or a UUID
+        raise Http404 from None
     if obj is None:
         raise Http404
     return obj

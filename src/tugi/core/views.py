@@ -155,7 +155,8 @@ def person_import(request: HttpRequest) -> HttpResponse:
             digest, _path = store_upload(content, ".csv")
             job = services.job_start(
                 kind="persons-import",
-                key=digest,
+                # per user: the same file uploaded by a colleague must not answer with their job (404)
+                key=f"{request.user.pk}:{digest}",
                 actor=request.user,
                 params={"sha256": digest, "reason": _reason(form)},
                 title=_("Import persons from %(name)s") % {"name": form.cleaned_data["file"].name},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
@@ -156,6 +157,9 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=2 ** max(0, attempts - 1)), dt.timedelta(days=1))
 
 
+OUTBOX_CLAIM = dt.timedelta(minutes=10)
+
+
 def outbox_deliver(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Send due e-mails. A failure waits longer each time and gives up after OUTBOX_MAX_ATTEMPTS."""
     now = now or timezone.now()
@@ -164,12 +168,20 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = 200) -> dict[
         :limit
     ]
     for message in due:
+        # Claim the message first: a second worker that read the same row skips it instead of
+        # sending the e-mail twice. If this process dies while sending, the claim runs out.
+        claimed = OutboxMessage.objects.filter(
+            pk=message.pk, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+        ).update(next_attempt_at=now + OUTBOX_CLAIM)
+        if not claimed:
+            continue
         try:
             EmailMessage(
                 subject=message.subject,
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[f"{message.to_name} <{message.to_email}>" if message.to_name else message.to_email],
+                # formataddr quotes a name such as "Tamm, Mari" that would otherwise read as two addresses
+                to=[formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email],
                 headers={"X-Tugi-Message": str(message.pk)},
             ).send()
         except (OSError, IntegrityError, ValueError) as exc:

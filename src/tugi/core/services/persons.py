@@ -115,31 +115,35 @@ def persons_import_validate(content: bytes) -> list[PersonRow]:
     rows: list[PersonRow] = []
     errors: list[LineError] = []
     seen: dict[str, int] = {}
-    for line, record in read_csv_rows(content, required=PERSON_COLUMNS[:3], optional=PERSON_COLUMNS[3:]):
-        try:
-            code = clean_personal_code(record["personal_code"])
-            first, last = _clean_names(record["first_name"], record["last_name"])
-            death_text = (record.get("date_of_death") or "").strip()
-            death = None
-            if death_text:
-                try:
-                    death = dt.date.fromisoformat(death_text)
-                except ValueError:
+    try:
+        for line, record in read_csv_rows(content, required=PERSON_COLUMNS[:3], optional=PERSON_COLUMNS[3:]):
+            try:
+                code = clean_personal_code(record["personal_code"])
+                first, last = _clean_names(record["first_name"], record["last_name"])
+                death_text = (record.get("date_of_death") or "").strip()
+                death = None
+                if death_text:
+                    try:
+                        death = dt.date.fromisoformat(death_text)
+                    except ValueError:
+                        raise ValidationError(
+                            {"date_of_death": _("Date of death must be a date like 2024-03-31.")}
+                        ) from None
+                _check_death(code, death)
+                if code in seen:
                     raise ValidationError(
-                        {"date_of_death": _("Date of death must be a date like 2024-03-31.")}
-                    ) from None
-            _check_death(code, death)
-            if code in seen:
-                raise ValidationError(
-                    {
-                        "personal_code": _("The same personal code is already on line %(line)d.")
-                        % {"line": seen[code]}
-                    }
-                )
-            seen[code] = line
-            rows.append(PersonRow(line, code, first, last, death))
-        except ValidationError as exc:
-            errors.extend(LineError.from_validation_error(line, exc))
+                        {
+                            "personal_code": _("The same personal code is already on line %(line)d.")
+                            % {"line": seen[code]}
+                        }
+                    )
+                seen[code] = line
+                rows.append(PersonRow(line, code, first, last, death))
+            except ValidationError as exc:
+                errors.extend(LineError.from_validation_error(line, exc))
+    except ImportError_ as exc:  # a bad header or encoding, or lines with a wrong number of fields
+        errors.extend(exc.errors)
+        errors.sort(key=lambda e: e.line)
     if errors:
         raise ImportError_(errors)
     if not rows:
@@ -155,46 +159,48 @@ def persons_import(*, content: bytes, actor: Any, progress: Any = None, reason: 
     require(actor, "core.add_person")
     require(actor, "core.change_person")
     rows = persons_import_validate(content)
-    created = updated = unchanged = 0
-    with transaction.atomic():
-        existing = {
-            p.personal_code: p
-            for p in Person.objects.filter(personal_code__in=[r.personal_code for r in rows])
-        }
-        to_create: list[Person] = []
-        to_update: list[Person] = []
-        for index, row in enumerate(rows, start=1):
-            person = existing.get(row.personal_code)
-            if person is None:
-                to_create.append(
-                    Person(
-                        personal_code=row.personal_code,
-                        first_name=row.first_name,
-                        last_name=row.last_name,
-                        birth_date=birth_date(row.personal_code),
-                        sex=sex(row.personal_code),
-                        date_of_death=row.date_of_death,
-                    )
+    unchanged = 0
+    # Compare with the register outside the transaction, so that the progress written meanwhile
+    # is seen at once by the browser and the terminal (a transaction would hide it until commit).
+    existing = {
+        p.personal_code: p for p in Person.objects.filter(personal_code__in=[r.personal_code for r in rows])
+    }
+    to_create: list[Person] = []
+    to_update: list[Person] = []
+    for index, row in enumerate(rows, start=1):
+        person = existing.get(row.personal_code)
+        if person is None:
+            to_create.append(
+                Person(
+                    personal_code=row.personal_code,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                    birth_date=birth_date(row.personal_code),
+                    sex=sex(row.personal_code),
+                    date_of_death=row.date_of_death,
                 )
-            elif (person.first_name, person.last_name, person.date_of_death) != (
+            )
+        elif (person.first_name, person.last_name, person.date_of_death) != (
+            row.first_name,
+            row.last_name,
+            row.date_of_death,
+        ):
+            person.first_name, person.last_name, person.date_of_death = (
                 row.first_name,
                 row.last_name,
                 row.date_of_death,
-            ):
-                person.first_name, person.last_name, person.date_of_death = (
-                    row.first_name,
-                    row.last_name,
-                    row.date_of_death,
-                )
-                to_update.append(person)
-            else:
-                unchanged += 1
-            if progress is not None and index % 200 == 0:
-                progress.update(percent=int(index * 90 / len(rows)), step=_("Checking rows"))
+            )
+            to_update.append(person)
+        else:
+            unchanged += 1
+        if progress is not None and index % 200 == 0:
+            progress.update(percent=int(index * 90 / len(rows)), step=_("Checking rows"))
+    created, updated = len(to_create), len(to_update)
+    summary = {"rows": len(rows), "created": created, "updated": updated, "unchanged": unchanged}
+    with transaction.atomic():
+        # A person added meanwhile by someone else makes bulk_create fail: nothing is stored.
         Person.objects.bulk_create(to_create, batch_size=500)
         Person.objects.bulk_update(to_update, ["first_name", "last_name", "date_of_death"], batch_size=500)
-        created, updated = len(to_create), len(to_update)
-        summary = {"rows": len(rows), "created": created, "updated": updated, "unchanged": unchanged}
         if created or updated:
             audit_record(
                 event=CoreEvent.PERSONS_IMPORTED,

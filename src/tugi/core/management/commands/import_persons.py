@@ -37,7 +37,7 @@ class Command(BaseCommand):
         digest, _path = store_upload(content, ".csv")
         job = job_start(
             kind="persons-import",
-            key=digest,
+            key=f"{user.pk}:{digest}",  # the same key as the web import of the same user
             actor=user,
             params={"sha256": digest, "reason": options["reason"]},
             title=f"Import persons from {options['file'].name}",

@@ -51,10 +51,10 @@ class Command(BaseCommand):
         actor = system_actor()
         action = options["action"]
         if action == "list":
-            for user in get_user_model().objects.exclude(pk=actor.pk).order_by("username"):
-                state = "active" if user.is_active else "inactive"
-                roles = ",".join(r.value for r in user_roles(user))
-                self.stdout.write(f"{user.username}\t{state}\t{roles}")
+            for listed in get_user_model().objects.exclude(pk=actor.pk).order_by("username"):
+                state = "active" if listed.is_active else "inactive"
+                roles = ",".join(r.value for r in user_roles(listed))
+                self.stdout.write(f"{listed.username}\t{state}\t{roles}")
             return
         try:
             if action == "create":
