@@ -357,3 +357,25 @@ def test_subscriptions_page_answers_404_for_a_bad_topic(
         )
     assert response.status_code == 404
     assert not UserSubscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_address_in_another_letter_case_is_not_mailed_twice(make_user: Any, system: Any) -> None:
+    from tugi.core.models import OutboxMessage, Topic, UserSubscription
+    from tugi.core.registry import Recipient, registry
+    from tugi.core.services import notify
+
+    topic = Topic.objects.get(code="clone-notice")
+    user = make_user(email="Mari.Tamm@Tugi.Example.com")
+    UserSubscription.objects.create(topic=topic, user=user, channel="email")
+    shouted = [Recipient("MARI.TAMM@TUGI.EXAMPLE.COM", "Mari Tamm")]
+    provider = lambda code: shouted if code == "clone-notice" else []  # noqa: E731
+    registry.recipient_providers.append(provider)
+    try:
+        notify(topic="clone-notice", subject="Kloon", body="x", actor=system, dedup_key="clone-1")
+        notify(topic="clone-notice", subject="Kloon", body="x", actor=system, dedup_key="clone-1")
+    finally:
+        registry.recipient_providers.remove(provider)
+    assert list(OutboxMessage.objects.filter(dedup_key="clone-1").values_list("to_email", flat=True)) == [
+        "mari.tamm@tugi.example.com"
+    ]

@@ -159,7 +159,7 @@ def test_person_urls_use_the_uid_never_the_code(domain_support: Any, client_for:
 
 def test_search_hits_link_to_the_uid(domain_support: Any, client_for: Any) -> None:
     person = PersonFactory(first_name="Kristjan", last_name="Jaak")
-    page = client_for(domain_support).get(reverse("core:search"), {"q": "Kristjan"}).content.decode()
+    page = client_for(domain_support).post(reverse("core:search"), {"q": "Kristjan"}).content.decode()
     assert reverse("core:person_detail", args=[person.uid]) in page
     assert person.personal_code not in page
 
@@ -213,3 +213,14 @@ def test_desk_query_count_is_pinned(
         response = client.get(url)
     assert "Import 5" in response.content.decode()
     assert "Note 5" in response.content.decode()
+
+
+def test_search_by_personal_code_is_posted_never_put_in_the_url(domain_support: Any, client_for: Any) -> None:
+    person = PersonFactory(first_name="Kristjan", last_name="Jaak")
+    client = client_for(domain_support)
+    posted = client.post(reverse("core:search"), {"q": person.personal_code}).content.decode()
+    assert reverse("core:person_detail", args=[person.uid]) in posted
+    # a query string is ignored: a code typed into a URL finds nothing and so is never invited
+    from_url = client.get(reverse("core:search"), {"q": person.personal_code}).content.decode()
+    assert reverse("core:person_detail", args=[person.uid]) not in from_url
+    assert 'method="post"' in client.get(reverse("core:desk")).content.decode()

@@ -581,7 +581,7 @@ def test_desk_guide_due_today_is_not_overdue(test_manager: Any, client_for: Any)
 def test_global_search_finds_partners_and_guides(domain_support: Any, client_for: Any) -> None:
     partner = PartnerFactory(name="Pensionikeskus AS", short_name="PK")
     guide = GuideFactory(title="Pensionikeskuse andmevahetus")
-    response = client_for(domain_support).get(reverse("core:search"), {"q": "pensionikesk"})
+    response = client_for(domain_support).post(reverse("core:search"), {"q": "pensionikesk"})
     html = response.content.decode()
     assert reverse("work:partner_detail", args=[partner.pk]) in html
     assert reverse("work:guide_detail", args=[guide.slug]) in html
@@ -590,7 +590,7 @@ def test_global_search_finds_partners_and_guides(domain_support: Any, client_for
 def test_global_search_hides_work_from_users_without_the_role(make_user: Any, client_for: Any) -> None:
     PartnerFactory(name="Pensionikeskus AS")
     GuideFactory(title="Pensionikeskuse andmevahetus")
-    html = client_for(make_user()).get(reverse("core:search"), {"q": "pensionikesk"}).content.decode()
+    html = client_for(make_user()).post(reverse("core:search"), {"q": "pensionikesk"}).content.decode()
     assert "/work/partners/" not in html
     assert "/work/guides/" not in html
 

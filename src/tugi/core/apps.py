@@ -25,7 +25,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import contributions, roles
+        from . import contributions, roles, topics
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="tugi-sync-roles")
+        post_migrate.connect(topics.ensure_standard_topics, dispatch_uid="tugi-standard-topics")
         contributions.register()

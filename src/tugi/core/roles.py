@@ -26,7 +26,7 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.DOMAIN_SUPPORT: _("domain support"),
     Role.TEST_MANAGER: _("test manager"),
-    Role.FINANCE: _("finance"),
+    Role.FINANCE: _("finance specialist"),
     Role.AUDITOR: _("auditor"),
     Role.ADMIN: _("administrator"),
 }

@@ -44,12 +44,15 @@ def desk(request: HttpRequest) -> HttpResponse:
     for widget in registry.desk_widgets:
         context = widget.render(request)
         if context is not None:
-            widgets.append({"title": widget.title, "template": widget.template, "context": context})
+            widgets.append(
+                {"key": widget.key, "title": widget.title, "template": widget.template, "context": context}
+            )
     return render(request, "core/desk.html", {"widgets": widgets})
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    """Global search. The query comes by POST so that a personal code never lands in a URL or log."""
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     groups = []
     if len(query) >= 2:
         for provider in registry.search_providers:

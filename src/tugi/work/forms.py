@@ -48,7 +48,11 @@ class ContactForm(ReasonMixin):
 
 class GuideForm(ReasonMixin):
     title = forms.CharField(label=_("Title"), max_length=200)
-    slug = forms.SlugField(label=_("Short name"), max_length=100)
+    slug = forms.SlugField(
+        label=_("URL name"),
+        max_length=100,
+        help_text=_("Letters, digits and hyphens; used in the guide's address."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=GuideKind.choices)
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
     owner = forms.ModelChoiceField(

@@ -99,7 +99,12 @@ class GuideKind(models.TextChoices):
 class Guide(TugiModel):
     """A guide in Markdown, reviewed by its owner every ``review_interval_days``."""
 
-    slug = models.SlugField(_("short name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("URL name"),
+        max_length=100,
+        unique=True,
+        help_text=_("Letters, digits and hyphens; used in the guide's address."),
+    )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=GuideKind.choices, default=GuideKind.GUIDE)
     area = models.CharField(_("area"), max_length=20, choices=Area.choices, default=Area.GENERAL)

@@ -44,11 +44,13 @@ def topic_ensure(*, code: str, name: str, actor: Any, description: str = "") -> 
 def subscription_create(*, topic: Topic, user: Any, channel: str, actor: Any) -> UserSubscription:
     require(actor, "core.add_usersubscription")
     if user.pk != actor.pk and not actor.is_superuser:
-        raise PermissionDenied(_("You can subscribe only yourself."))
+        raise PermissionDenied(_("You can manage only your own subscriptions."))
     if channel not in Channel.values:
-        raise ValidationError({"channel": _("Choose e-mail or in Tugi.")})
+        raise ValidationError({"channel": _("Choose the channel: e-mail or in Tugi.")})
     if channel == Channel.EMAIL and not user.email:
-        raise ValidationError({"channel": _("Your account has no e-mail address; choose in Tugi.")})
+        raise ValidationError(
+            {"channel": _("Your account has no e-mail address; choose the channel in Tugi.")}
+        )
     existing = UserSubscription.objects.filter(topic=topic, user=user, channel=channel).first()
     if existing is not None:
         return existing
@@ -61,7 +63,7 @@ def subscription_create(*, topic: Topic, user: Any, channel: str, actor: Any) ->
 def subscription_delete(*, subscription: UserSubscription, actor: Any) -> None:
     require(actor, "core.delete_usersubscription")
     if subscription.user_id != actor.pk and not actor.is_superuser:
-        raise PermissionDenied(_("You can unsubscribe only yourself."))
+        raise PermissionDenied(_("You can manage only your own subscriptions."))
     before = subscription.audit_snapshot()
     audit_record(event=CoreEvent.UNSUBSCRIBED, actor=actor, obj=subscription, before=before)
     subscription.delete()
@@ -96,21 +98,22 @@ def notify(
         if topic_obj is None:
             raise ValidationError({"topic": _("Unknown topic %(code)s.") % {"code": topic}})
         emails, users = _recipients(topic_obj)
-        known_emails = set(
-            OutboxMessage.objects.filter(dedup_key=dedup_key).values_list("to_email", flat=True)
-        )
+        known_emails = {
+            e.lower()
+            for e in OutboxMessage.objects.filter(dedup_key=dedup_key).values_list("to_email", flat=True)
+        }
         known_users = set(Notification.objects.filter(dedup_key=dedup_key).values_list("user_id", flat=True))
         new_mail = [
             OutboxMessage(
                 topic=topic_obj,
                 dedup_key=dedup_key,
-                to_email=r.email,
+                to_email=r.email.lower(),
                 to_name=r.name,
                 subject=subject[:250],
                 body=body,
             )
             for r in emails
-            if r.email not in known_emails
+            if r.email.lower() not in known_emails
         ]
         new_notes = [
             Notification(
