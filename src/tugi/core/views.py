@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -25,16 +26,7 @@ from .permissions import can
 from .registry import registry
 from .tables import AuditTable, JobTable, PersonTable
 from .uploads import store_upload
-
-
-def _need(request: HttpRequest, perm: str) -> None:
-    if not can(request.user, perm):
-        raise PermissionDenied
-
-
-def _reason(form: Any) -> str:
-    return str(form.cleaned_data.get("reason", ""))
-
+from .viewkit import form_view, list_view, need
 
 # --- desk and search -----------------------------------------------------------------------------
 
@@ -67,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    _need(request, "core.view_person")
+    need(request, "core.view_person")
     f = PersonFilter(request.GET, queryset=Person.objects.restrict(request.user))
     table = PersonTable(f.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -98,54 +90,35 @@ def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def person_create(request: HttpRequest) -> HttpResponse:
-    _need(request, "core.add_person")
+    need(request, "core.add_person")
     form = PersonCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                personal_code=form.cleaned_data["personal_code"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                date_of_death=form.cleaned_data["date_of_death"],
-                actor=request.user,
-                reason=_reason(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Person added."))
-            return redirect("core:person_detail", person.uid)
-    return render(request, "core/form.html", {"form": form, "title": _("Add a person")})
+    return form_view(
+        request,
+        form,
+        lambda d: services.person_create(actor=request.user, **d),
+        title=_("Add a person"),
+        success=lambda person: redirect("core:person_detail", person.uid),
+        message=_("Person added."),
+    )
 
 
 def person_edit(request: HttpRequest, uid: str) -> HttpResponse:
     person = selectors.get_restricted(Person.objects.all(), request.user, "change", uid=uid)
-    initial = {
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "date_of_death": person.date_of_death,
-    }
-    form = PersonEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                person=person,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                date_of_death=form.cleaned_data["date_of_death"],
-                actor=request.user,
-                reason=_reason(form),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("core:person_detail", person.uid)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person}})
+    fields = ("first_name", "last_name", "date_of_death")
+    form = PersonEditForm(request.POST or None, initial={f: getattr(person, f) for f in fields})
+    return form_view(
+        request,
+        form,
+        lambda d: services.person_update(person=person, actor=request.user, **d),
+        title=_("Edit %(name)s") % {"name": person},
+        success=lambda p: redirect("core:person_detail", p.uid),
+        message=_("Changes saved."),
+        extra={"cancel_url": reverse("core:person_detail", args=[person.uid])},
+    )
 
 
 def person_import(request: HttpRequest) -> HttpResponse:
-    _need(request, "core.add_person")
+    need(request, "core.add_person")
     form = UploadForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -161,7 +134,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
                 # per user: the same file uploaded by a colleague must not answer with their job (404)
                 key=f"{request.user.pk}:{digest}",
                 actor=request.user,
-                params={"sha256": digest, "reason": _reason(form)},
+                params={"sha256": digest, "reason": form.cleaned_data.get("reason", "")},
                 title=_("Import persons from %(name)s") % {"name": form.cleaned_data["file"].name},
             )
             return redirect("core:job_detail", job.uid)
@@ -172,20 +145,18 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 
 def audit_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    _need(request, "core.view_auditevent")
+    need(request, "core.view_auditevent")
     f = AuditFilter(request.GET, queryset=selectors.audit_events(user=request.user))
-    table = AuditTable(f.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if request.GET.get("export") == "csv":
-        return table_csv_response(table, "audit.csv")
-    return render(request, "core/audit_list.html", {"filter": f, "table": table})
+    return list_view(
+        request, filterset=f, table_class=AuditTable, template="core/audit_list.html", export_name="audit.csv"
+    )
 
 
 # --- jobs ----------------------------------------------------------------------------------------
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "core.view_job")
+    need(request, "core.view_job")
     table = JobTable(Job.objects.restrict(request.user).select_related("actor"))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "core/job_list.html", {"table": table})
@@ -208,7 +179,7 @@ def job_progress(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def token_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "core.view_apitoken")
+    need(request, "core.view_apitoken")
     form = TokenCreateForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -254,7 +225,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def subscriptions(request: HttpRequest) -> HttpResponse:
-    _need(request, "core.view_topic")
+    need(request, "core.view_topic")
     if request.method == "POST":
         topic = selectors.get_restricted(Topic.objects.all(), request.user, pk=request.POST.get("topic"))
         channel = request.POST.get("channel", "")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
+from tugi.core.crud import save_changes, save_new
 from tugi.core.models import Topic
 from tugi.core.permissions import can, require
 from tugi.core.roles import Role, has_role
@@ -45,16 +46,7 @@ def partner_create(*, actor: Any, reason: str = "", **values: Any) -> Partner:
     require(actor, "work.add_partner")
     partner = Partner()
     _assign(partner, PARTNER_FIELDS, values)
-    partner.full_clean()
-    partner.save()
-    audit_record(
-        event=WorkEvent.PARTNER_CREATED,
-        actor=actor,
-        obj=partner,
-        after=partner.audit_snapshot(),
-        reason=reason,
-    )
-    return partner
+    return save_new(partner, event=WorkEvent.PARTNER_CREATED, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -63,18 +55,7 @@ def partner_update(*, partner: Partner, actor: Any, reason: str = "", **values: 
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     before = partner.audit_snapshot()
     _assign(partner, PARTNER_FIELDS, values)
-    partner.full_clean()
-    if partner.audit_snapshot() == before:
-        return partner
-    partner.save()
-    audit_record(
-        event=WorkEvent.PARTNER_UPDATED,
-        actor=actor,
-        obj=partner,
-        before=before,
-        after=partner.audit_snapshot(),
-        reason=reason,
-    )
+    save_changes(partner, before, event=WorkEvent.PARTNER_UPDATED, actor=actor, reason=reason)
     return partner
 
 
@@ -91,16 +72,7 @@ def contact_create(*, partner: Partner, actor: Any, reason: str = "", **values: 
     contact = Contact(partner=partner)
     _assign(contact, CONTACT_FIELDS, values)
     _check_contact(contact)
-    contact.full_clean()
-    contact.save()
-    audit_record(
-        event=WorkEvent.CONTACT_CREATED,
-        actor=actor,
-        obj=contact,
-        after=contact.audit_snapshot(),
-        reason=reason,
-    )
-    return contact
+    return save_new(contact, event=WorkEvent.CONTACT_CREATED, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -110,18 +82,7 @@ def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: 
     before = contact.audit_snapshot()
     _assign(contact, CONTACT_FIELDS, values)
     _check_contact(contact)
-    contact.full_clean()
-    if contact.audit_snapshot() == before:
-        return contact
-    contact.save()
-    audit_record(
-        event=WorkEvent.CONTACT_UPDATED,
-        actor=actor,
-        obj=contact,
-        before=before,
-        after=contact.audit_snapshot(),
-        reason=reason,
-    )
+    save_changes(contact, before, event=WorkEvent.CONTACT_UPDATED, actor=actor, reason=reason)
     return contact
 
 
@@ -187,13 +148,8 @@ def guide_create(*, actor: Any, reason: str = "", **values: Any) -> Guide:
     guide = Guide()
     values.setdefault("last_reviewed_on", dt.date.today())
     _assign(guide, GUIDE_FIELDS, values)
-    guide.full_clean()
     _check_guide(guide)
-    guide.save()
-    audit_record(
-        event=WorkEvent.GUIDE_CREATED, actor=actor, obj=guide, after=guide.audit_snapshot(), reason=reason
-    )
-    return guide
+    return save_new(guide, event=WorkEvent.GUIDE_CREATED, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -203,21 +159,10 @@ def guide_update(*, guide: Guide, actor: Any, reason: str = "", **values: Any) -
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
     before = guide.audit_snapshot()
     _assign(guide, GUIDE_FIELDS, values)
-    guide.full_clean()
     _check_guide(guide)
-    if guide.audit_snapshot() == before:
-        return guide
     if guide.body != before["body"] or guide.title != before["title"]:
         guide.version += 1
-    guide.save()
-    audit_record(
-        event=WorkEvent.GUIDE_UPDATED,
-        actor=actor,
-        obj=guide,
-        before=before,
-        after=guide.audit_snapshot(),
-        reason=reason,
-    )
+    save_changes(guide, before, event=WorkEvent.GUIDE_UPDATED, actor=actor, reason=reason)
     return guide
 
 

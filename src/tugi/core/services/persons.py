@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..audit import CoreEvent, audit_record
+from ..crud import save_changes, save_new
 from ..identity import birth_date, clean_personal_code, sex
 from ..imports import ImportError_, LineError, read_csv_rows
 from ..models import Person
@@ -66,12 +67,7 @@ def person_create(
         sex=sex(code),
         date_of_death=date_of_death,
     )
-    person.full_clean()
-    person.save()
-    audit_record(
-        event=CoreEvent.PERSON_CREATED, actor=actor, obj=person, after=person.audit_snapshot(), reason=reason
-    )
-    return person
+    return save_new(person, event=CoreEvent.PERSON_CREATED, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -90,14 +86,7 @@ def person_update(
     first, last = _clean_names(first_name, last_name)
     _check_death(person.personal_code, date_of_death)
     person.first_name, person.last_name, person.date_of_death = first, last, date_of_death
-    person.full_clean()
-    after = person.audit_snapshot()
-    if after == before:
-        return person
-    person.save()
-    audit_record(
-        event=CoreEvent.PERSON_UPDATED, actor=actor, obj=person, before=before, after=after, reason=reason
-    )
+    save_changes(person, before, event=CoreEvent.PERSON_UPDATED, actor=actor, reason=reason)
     return person
 
 
