@@ -37,6 +37,10 @@ class ReasonMixin(TugiForm):
         widget=forms.TextInput(attrs={"placeholder": _("why (kept in the audit log)")}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
+
 
 class PersonCreateForm(ReasonMixin):
     personal_code = forms.CharField(label=_("Personal code"), max_length=20)
@@ -45,8 +49,6 @@ class PersonCreateForm(ReasonMixin):
     date_of_death = forms.DateField(
         label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-
-    field_order = ["personal_code", "first_name", "last_name", "date_of_death", "reason"]
 
     def clean_personal_code(self) -> str:
         from django.core.exceptions import ValidationError
@@ -63,7 +65,6 @@ class PersonEditForm(ReasonMixin):
     date_of_death = forms.DateField(
         label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    field_order = ["first_name", "last_name", "date_of_death", "reason"]
 
 
 class UploadForm(ReasonMixin):

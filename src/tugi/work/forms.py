@@ -20,18 +20,6 @@ class PartnerForm(ReasonMixin):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    field_order = [
-        "name",
-        "short_name",
-        "kind",
-        "registry_code",
-        "email",
-        "phone",
-        "website",
-        "notes",
-        "active",
-        "reason",
-    ]
 
 
 class ContactForm(ReasonMixin):
@@ -43,7 +31,6 @@ class ContactForm(ReasonMixin):
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    field_order = ["name", "role", "email", "phone", "active", "topics", "reason"]
 
 
 class GuideForm(ReasonMixin):
@@ -65,14 +52,3 @@ class GuideForm(ReasonMixin):
         label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 16}))
-    field_order = [
-        "title",
-        "slug",
-        "kind",
-        "area",
-        "owner",
-        "review_interval_days",
-        "last_reviewed_on",
-        "body",
-        "reason",
-    ]

@@ -67,22 +67,33 @@ def _check_contact(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, partner: Partner, actor: Any, reason: str = "", **values: Any) -> Contact:
+def contact_create(
+    *, partner: Partner, actor: Any, reason: str = "", topics: Any = None, **values: Any
+) -> Contact:
+    """Add a contact; with ``topics``, subscribe it to exactly those in the same transaction."""
     require(actor, "work.add_contact")
     contact = Contact(partner=partner)
     _assign(contact, CONTACT_FIELDS, values)
     _check_contact(contact)
-    return save_new(contact, event=WorkEvent.CONTACT_CREATED, actor=actor, reason=reason)
+    save_new(contact, event=WorkEvent.CONTACT_CREATED, actor=actor, reason=reason)
+    if topics is not None:
+        contact_topics_set(contact=contact, topics=topics, actor=actor, reason=reason)
+    return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: Any, reason: str = "", **values: Any) -> Contact:
+def contact_update(
+    *, contact: Contact, actor: Any, reason: str = "", topics: Any = None, **values: Any
+) -> Contact:
+    """Change a contact; with ``topics``, subscribe it to exactly those in the same transaction."""
     require(actor, "work.change_contact")
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = contact.audit_snapshot()
     _assign(contact, CONTACT_FIELDS, values)
     _check_contact(contact)
     save_changes(contact, before, event=WorkEvent.CONTACT_UPDATED, actor=actor, reason=reason)
+    if topics is not None:
+        contact_topics_set(contact=contact, topics=topics, actor=actor, reason=reason)
     return contact
 
 

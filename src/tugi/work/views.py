@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -24,10 +23,6 @@ from .forms import ContactForm, GuideForm, PartnerForm
 from .markdown import render_markdown
 from .models import Contact, Guide, Partner
 from .tables import ContactTable, GuideTable, PartnerTable
-
-
-def _values(data: dict[str, Any], *skip: str) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in {"reason", *skip}}
 
 
 def partner_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
@@ -63,7 +58,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
     return form_view(
         request,
         form,
-        lambda d: services.partner_create(actor=request.user, reason=d["reason"], **_values(d)),
+        lambda d: services.partner_create(actor=request.user, **d),
         title=_("Add a partner"),
         success=lambda p: redirect("work:partner_detail", p.pk),
         message=_("Partner added."),
@@ -78,9 +73,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_view(
         request,
         form,
-        lambda d: services.partner_update(
-            partner=partner, actor=request.user, reason=d["reason"], **_values(d)
-        ),
+        lambda d: services.partner_update(partner=partner, actor=request.user, **d),
         title=_("Edit %(name)s") % {"name": partner},
         success=lambda p: redirect("work:partner_detail", p.pk),
     )
@@ -91,20 +84,10 @@ def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
     partner = get_restricted(Partner.objects.all(), request.user, pk=partner_pk)
     form = ContactForm(request.POST or None)
 
-    @transaction.atomic
-    def call(d: dict[str, Any]) -> Contact:
-        contact = services.contact_create(
-            partner=partner, actor=request.user, reason=d["reason"], **_values(d, "topics")
-        )
-        services.contact_topics_set(
-            contact=contact, topics=d["topics"], actor=request.user, reason=d["reason"]
-        )
-        return contact
-
     return form_view(
         request,
         form,
-        call,
+        lambda d: services.contact_create(partner=partner, actor=request.user, **d),
         title=_("Add a contact to %(name)s") % {"name": partner},
         success=lambda c: redirect("work:partner_detail", partner.pk),
         message=_("Contact added."),
@@ -118,20 +101,10 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial["topics"] = [s.topic_id for s in contact.subscriptions.all()]
     form = ContactForm(request.POST or None, initial=initial)
 
-    @transaction.atomic
-    def call(d: dict[str, Any]) -> Contact:
-        updated = services.contact_update(
-            contact=contact, actor=request.user, reason=d["reason"], **_values(d, "topics")
-        )
-        services.contact_topics_set(
-            contact=updated, topics=d["topics"], actor=request.user, reason=d["reason"]
-        )
-        return updated
-
     return form_view(
         request,
         form,
-        call,
+        lambda d: services.contact_update(contact=contact, actor=request.user, **d),
         title=_("Edit %(name)s") % {"name": contact.name},
         success=lambda c: redirect("work:partner_detail", c.partner_id),
     )
@@ -192,7 +165,7 @@ def guide_create(request: HttpRequest) -> HttpResponse:
     return form_view(
         request,
         form,
-        lambda d: services.guide_create(actor=request.user, reason=d["reason"], **_values(d)),
+        lambda d: services.guide_create(actor=request.user, **d),
         title=_("New guide"),
         success=lambda g: redirect("work:guide_detail", g.slug),
         message=_("Guide saved."),
@@ -206,7 +179,7 @@ def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return form_view(
         request,
         form,
-        lambda d: services.guide_update(guide=guide, actor=request.user, reason=d["reason"], **_values(d)),
+        lambda d: services.guide_update(guide=guide, actor=request.user, **d),
         title=_("Edit %(name)s") % {"name": guide},
         success=lambda g: redirect("work:guide_detail", g.slug),
     )
