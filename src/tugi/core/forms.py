@@ -95,3 +95,17 @@ def apply_errors(form: forms.Form, exc: Any) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+class PasswordChangeForm(TugiForm):
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(render_value=False)
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 12 characters, not only digits, not a common password."),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(render_value=False)
+    )

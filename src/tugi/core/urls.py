@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", views.job_list, name="job_list"),
     path("jobs/<uuid:uid>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:uid>/progress/", views.job_progress, name="job_progress"),
+    path("password/", views.password_change, name="password_change"),
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("notifications/", views.notification_list, name="notification_list"),

@@ -20,7 +20,14 @@ from django_tables2 import RequestConfig
 from . import selectors, services
 from .exports import table_csv_response
 from .filters import AuditFilter, PersonFilter
-from .forms import PersonCreateForm, PersonEditForm, TokenCreateForm, UploadForm, apply_errors
+from .forms import (
+    PasswordChangeForm,
+    PersonCreateForm,
+    PersonEditForm,
+    TokenCreateForm,
+    UploadForm,
+    apply_errors,
+)
 from .models import Job, Person, Topic
 from .permissions import can
 from .registry import registry
@@ -273,3 +280,28 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks["worker"] = "ok" if alive else ("never seen" if seen is None else f"last seen {seen.isoformat()}")
     ok = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503)
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own password; the session stays signed in afterwards."""
+    from django.contrib.auth import update_session_auth_hash
+
+    form = PasswordChangeForm(request.POST or None)
+
+    def change(d: dict[str, Any]) -> Any:
+        if d["new_password1"] != d["new_password2"]:
+            raise ValidationError({"new_password2": _("The two new passwords differ.")})
+        user = services.user_change_own_password(
+            user=request.user, old_password=d["old_password"], new_password=d["new_password1"]
+        )
+        update_session_auth_hash(request, user)
+        return user
+
+    return form_view(
+        request,
+        form,
+        change,
+        title=_("Change your password"),
+        success="core:desk",
+        message=_("Your password was changed."),
+    )

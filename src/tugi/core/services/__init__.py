@@ -19,7 +19,7 @@ from .persons import (
     persons_view_record_many,
 )
 from .tokens import token_authenticate, token_create, token_revoke
-from .users import user_create, user_set_active, user_set_password, user_set_roles
+from .users import user_change_own_password, user_create, user_set_active, user_set_password, user_set_roles
 
 __all__ = [
     "JobProgress",
@@ -43,6 +43,7 @@ __all__ = [
     "token_create",
     "token_revoke",
     "topic_ensure",
+    "user_change_own_password",
     "user_create",
     "user_set_active",
     "user_set_password",

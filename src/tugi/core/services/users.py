@@ -114,3 +114,18 @@ def user_set_password(*, user: Any, password: str, actor: Any, reason: str = "")
     user.save(update_fields=["password"])
     audit_record(event=CoreEvent.USER_PASSWORD_SET, actor=actor, obj=user, reason=reason)
     return user
+
+
+@transaction.atomic
+def user_change_own_password(*, user: Any, old_password: str, new_password: str) -> Any:
+    """A signed-in user changes their own password (the old one must be right)."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("Your current password is not right.")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(event=CoreEvent.USER_PASSWORD_SET, actor=user, obj=user, reason="changed by the user")
+    return user
