@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "csp",
     "tugi.core",
     "tugi.work",
+    "tugi.access",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("work/", include("tugi.work.urls")),
+    path("access/", include("tugi.access.urls")),
     path("", include("tugi.core.urls")),
 ]

@@ -38,7 +38,7 @@ class DatedModel(TugiModel):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
-    objects = DatedQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         abstract = True

@@ -21,6 +21,7 @@ class Role(StrEnum):
     FINANCE = "finance"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    SECURITY = "security"
 
 
 ROLE_LABELS = {
@@ -29,6 +30,7 @@ ROLE_LABELS = {
     Role.FINANCE: _("finance specialist"),
     Role.AUDITOR: _("auditor"),
     Role.ADMIN: _("administrator"),
+    Role.SECURITY: _("information security"),
 }
 
 

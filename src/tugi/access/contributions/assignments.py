@@ -1,0 +1,5 @@
+"""What the access area's assignments topic adds to the shell (navigation, desk, search, demo, jobs)."""
+
+
+def register() -> None:
+    pass
