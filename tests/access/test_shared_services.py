@@ -106,3 +106,19 @@ def test_violations_are_opened_once_and_resolved_when_gone(domain_support: Any) 
     assert sod.violations_record(account_ids=[account.pk], actor=domain_support) == []
     violation.refresh_from_db()
     assert violation.resolved_at is not None
+
+
+def test_a_leavers_assignment_that_was_to_start_later_is_cancelled_and_never_grants(
+    domain_support: Any,
+) -> None:
+    right = RightFactory()
+    account = AccountFactory()
+    future = AssignmentFactory(
+        account=account,
+        profile=ProfileFactory(content__rights=[right]),
+        valid_from=TODAY + dt.timedelta(days=10),
+    )
+    people.account_leave(account=account, left_on=TODAY + dt.timedelta(days=2), actor=domain_support)
+    future.refresh_from_db()
+    assert future.status == AssignmentStatus.CANCELLED
+    assert explain(account, right, TODAY + dt.timedelta(days=10))["granted"] is False

@@ -3,11 +3,14 @@ accounts, assignments, requests, segregation of duties, recertification and acce
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.models import DatedModel, TugiModel
+from tugi.core.querysets import DatedQuerySet
 
 
 class ManagedSystem(TugiModel):
@@ -223,6 +226,17 @@ class Account(TugiModel):
 class AssignmentStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     ENDED = "ended", _("ended")
+    CANCELLED = "cancelled", _("cancelled before it started")
+
+
+class AssignmentQuerySet(DatedQuerySet):
+    """Dated selection that never counts a cancelled assignment (one that was never to start)."""
+
+    def as_of(self, day: dt.date) -> AssignmentQuerySet:
+        return super().as_of(day).exclude(status=AssignmentStatus.CANCELLED)  # type: ignore[return-value]
+
+    def overlapping(self, valid_from: dt.date, valid_to: dt.date | None) -> AssignmentQuerySet:
+        return super().overlapping(valid_from, valid_to).exclude(status=AssignmentStatus.CANCELLED)  # type: ignore[return-value]
 
 
 class Assignment(DatedModel):
@@ -241,6 +255,8 @@ class Assignment(DatedModel):
     end_reason = models.CharField(_("end reason"), max_length=200, blank=True)
     needs_review = models.BooleanField(_("needs review"), default=False)
     reminded_on = models.DateField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["account", "profile", "-valid_from"]
