@@ -379,3 +379,27 @@ def test_the_same_address_in_another_letter_case_is_not_mailed_twice(make_user: 
     assert list(OutboxMessage.objects.filter(dedup_key="clone-1").values_list("to_email", flat=True)) == [
         "mari.tamm@tugi.example.com"
     ]
+
+
+@pytest.mark.django_db
+def test_named_users_are_told_in_tugi_and_by_email_once(make_user: Any, system: Any) -> None:
+    from tugi.core.models import Notification, OutboxMessage
+    from tugi.core.services import notify
+
+    approver = make_user(email="approver@tugi.example.com")
+    no_mail = make_user(email="")
+    for _ in range(2):
+        notify(
+            topic="clone-notice",
+            subject="Otsus ootab",
+            body="x",
+            actor=system,
+            dedup_key="req-1",
+            users=[approver, no_mail, approver],
+        )
+    assert sorted(Notification.objects.filter(dedup_key="req-1").values_list("user_id", flat=True)) == sorted(
+        [approver.pk, no_mail.pk]
+    )
+    assert list(OutboxMessage.objects.filter(dedup_key="req-1").values_list("to_email", flat=True)) == [
+        "approver@tugi.example.com"
+    ]

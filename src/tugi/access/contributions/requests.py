@@ -23,10 +23,6 @@ def _desk_waiting(request: Any) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    from ..services.requests import direct_recipients
-
-    if direct_recipients not in registry.recipient_providers:
-        registry.recipient_providers.append(direct_recipients)
     registry.add(
         DeskWidget(
             "access-requests-waiting",

@@ -16,7 +16,6 @@ someone who may not decide it.
 from __future__ import annotations
 
 import datetime as dt
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +27,7 @@ from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
 from tugi.core.crud import save_changes, save_new
-from tugi.core.models import Notification
 from tugi.core.permissions import can, require
-from tugi.core.registry import Recipient
 from tugi.core.roles import Role, has_role
 
 from ..audit_events import AccessEvent
@@ -64,59 +61,20 @@ TOPIC_NAMES = {REQUEST_TOPIC: "Kasutajaõiguste taotlused", "access-expiry": "Ka
 
 # --- notifications addressed to named users ------------------------------------------------------
 
-_direct_recipients: ContextVar[dict[str, list[Recipient]] | None] = ContextVar(
-    "tugi_access_direct_recipients", default=None
-)
-
-
-def direct_recipients(topic_code: str) -> list[Recipient]:
-    """Recipient provider for core's ``notify``: the named users of the notice being sent now."""
-    current = _direct_recipients.get()
-    return list((current or {}).get(topic_code, []))
-
 
 def notify_users(
     *, users: list[Any], topic: str, subject: str, body: str, url: str, dedup_key: str, actor: Any
 ) -> dict[str, int]:
     """Tell named users (in Tugi, and by e-mail when they have an address) and the topic's
-    subscribers; the same ``dedup_key`` never reaches the same person twice.
-
-    Core's ``notify`` reaches only a topic's subscribers; named users get their e-mail through a
-    recipient provider and their in-app notice here, with the same de-duplication key."""
+    subscribers; the same ``dedup_key`` never reaches the same person twice."""
     from tugi.core.context import system_actor
     from tugi.core.services import notify, topic_ensure
 
-    targets = {u.pk: u for u in users if u is not None and u.is_active}
     with transaction.atomic():
-        topic_obj = topic_ensure(
-            code=topic,
-            name=TOPIC_NAMES.get(topic, topic),
-            actor=system_actor(),
+        topic_ensure(code=topic, name=TOPIC_NAMES.get(topic, topic), actor=system_actor())
+        return notify(
+            topic=topic, subject=subject, body=body, actor=actor, dedup_key=dedup_key, url=url, users=users
         )
-        known = set(
-            Notification.objects.filter(dedup_key=dedup_key, user_id__in=targets).values_list(
-                "user_id", flat=True
-            )
-        )
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    user=u, topic=topic_obj, dedup_key=dedup_key, subject=subject[:250], body=body, url=url
-                )
-                for pk, u in targets.items()
-                if pk not in known
-            ]
-        )
-        mail = [Recipient(u.email, u.get_full_name(), u.pk) for u in targets.values() if u.email]
-        token = _direct_recipients.set({topic: mail})
-        try:
-            summary = notify(
-                topic=topic, subject=subject, body=body, actor=actor, dedup_key=dedup_key, url=url
-            )
-        finally:
-            _direct_recipients.reset(token)
-    summary["in_app"] = summary.get("in_app", 0) + len(set(targets) - known)
-    return summary
 
 
 # --- who decides ---------------------------------------------------------------------------------

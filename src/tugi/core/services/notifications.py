@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from email.utils import formataddr
 from typing import Any
 
@@ -86,9 +87,19 @@ def _recipients(topic: Topic) -> tuple[list[Recipient], list[Any]]:
 
 
 def notify(
-    *, topic: str, subject: str, body: str, actor: Any, dedup_key: str, url: str = "", reason: str = ""
+    *,
+    topic: str,
+    subject: str,
+    body: str,
+    actor: Any,
+    dedup_key: str,
+    url: str = "",
+    reason: str = "",
+    users: Iterable[Any] = (),
 ) -> dict[str, int]:
-    """Tell everyone subscribed to ``topic``. The same ``dedup_key`` never sends twice."""
+    """Tell everyone subscribed to ``topic`` and the named ``users`` (an approver, an owner): the
+    named users in Tugi and, if they have an address, by e-mail. The same ``dedup_key`` never
+    reaches the same person twice."""
     if not dedup_key:
         raise ValidationError({"dedup_key": _("A notification needs a key that makes it unique.")})
     from ..tasks import deliver_outbox_task
@@ -97,7 +108,14 @@ def notify(
         topic_obj = Topic.objects.filter(code=topic).first()
         if topic_obj is None:
             raise ValidationError({"topic": _("Unknown topic %(code)s.") % {"code": topic}})
-        emails, users = _recipients(topic_obj)
+        emails, subscribers = _recipients(topic_obj)
+        named = [u for u in users if u is not None and u.is_active]
+        in_app = list({u.pk: u for u in [*subscribers, *named]}.values())
+        seen_emails = {r.email.lower() for r in emails}
+        for u in named:
+            if u.email and u.email.lower() not in seen_emails:
+                seen_emails.add(u.email.lower())
+                emails.append(Recipient(u.email, u.get_full_name(), u.pk))
         known_emails = {
             e.lower()
             for e in OutboxMessage.objects.filter(dedup_key=dedup_key).values_list("to_email", flat=True)
@@ -119,7 +137,7 @@ def notify(
             Notification(
                 user=u, topic=topic_obj, dedup_key=dedup_key, subject=subject[:250], body=body, url=url
             )
-            for u in users
+            for u in in_app
             if u.pk not in known_users
         ]
         OutboxMessage.objects.bulk_create(new_mail)
