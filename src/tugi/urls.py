@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("work/", include("tugi.work.urls")),
     path("access/", include("tugi.access.urls")),
+    path("scim/v2/", include("tugi.access.scim.urls")),
     path("", include("tugi.core.urls")),
 ]
