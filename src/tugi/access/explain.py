@@ -187,12 +187,14 @@ def explain(account: Account, right: Right, at: dt.date | None = None) -> dict[s
     Each profile that would grant it says whether requesting it would break a segregation of duties
     policy (``sod_conflicts``).
     """
-    from .sod import conflicts_if_added
+    from .sod import conflicts_if_each_added
 
     day = at or timezone.localdate()
-    eff = effective_rights(account, at, right.system_id)
+    eff = effective_rights(account, at)  # every system: the SoD check below needs them all
     paths: list[list[dict[str, Any]]] = []
     for assignment in eff.assignments:
+        if assignment.profile.system_id != right.system_id:
+            continue
         for chain in eff.graph.paths_to(assignment.profile_id, right.pk):
             paths.append(_path(assignment, chain, right))
     if paths:
@@ -206,18 +208,12 @@ def explain(account: Account, right: Right, at: dt.date | None = None) -> dict[s
     would_grant = []
     if not paths:
         held = {a.profile_id for a in eff.assignments}
-        for profile in profiles_granting(right, eff.when):
-            if profile.pk in held:
-                continue
-            conflicts = conflicts_if_added(account, profile, day)
-            would_grant.append(
-                {
-                    "profile": profile.code,
-                    "name": profile.name,
-                    "profile_id": profile.pk,
-                    "sod_conflicts": conflicts,
-                }
-            )
+        candidates = [p for p in profiles_granting(right, eff.when) if p.pk not in held]
+        conflicts = conflicts_if_each_added(account, candidates, day, effective=eff) if candidates else {}
+        would_grant = [
+            {"profile": p.code, "name": p.name, "profile_id": p.pk, "sod_conflicts": conflicts[p.pk]}
+            for p in candidates
+        ]
     return {
         "account": account.username,
         "system": right.system.code,

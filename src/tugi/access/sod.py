@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .explain import Graph, effective_rights, moment
+from .explain import Effective, effective_rights
 from .models import Account, Profile, Right, SodException, SodPolicy
+
+Hit = tuple[set[int], set[int], set[int], set[int]]
 
 
 @dataclass(frozen=True)
@@ -26,24 +28,29 @@ class Sides:
 
 
 def active_policies() -> list[Sides]:
-    policies = SodPolicy.objects.filter(active=True).prefetch_related(
-        "rights_a", "profiles_a", "rights_b", "profiles_b"
-    )
+    """Every active policy with its two sides as sets of ids (five small queries in all)."""
+    policies = {p.pk: p for p in SodPolicy.objects.filter(active=True)}
+    sides: dict[str, dict[int, set[int]]] = {}
+    for name, column in (
+        ("rights_a", "right_id"),
+        ("profiles_a", "profile_id"),
+        ("rights_b", "right_id"),
+        ("profiles_b", "profile_id"),
+    ):
+        through = getattr(SodPolicy, name).through.objects.filter(sodpolicy_id__in=policies)
+        sides[name] = {}
+        for policy_id, member in through.values_list("sodpolicy_id", column):
+            sides[name].setdefault(policy_id, set()).add(member)
     return [
         Sides(
             p,
-            frozenset(r.pk for r in p.rights_a.all()),
-            frozenset(x.pk for x in p.profiles_a.all()),
-            frozenset(r.pk for r in p.rights_b.all()),
-            frozenset(x.pk for x in p.profiles_b.all()),
+            *(frozenset(sides[n].get(pk, ())) for n in ("rights_a", "profiles_a", "rights_b", "profiles_b")),
         )
-        for p in policies
+        for pk, p in policies.items()
     ]
 
 
-def broken(
-    sides: Sides, rights: set[int], profiles: set[int]
-) -> tuple[set[int], set[int], set[int], set[int]] | None:
+def broken(sides: Sides, rights: set[int], profiles: set[int]) -> Hit | None:
     """The rights and profiles that put the holder on both sides, or None if the policy holds."""
     ra, pa = rights & sides.rights_a, profiles & sides.profiles_a
     rb, pb = rights & sides.rights_b, profiles & sides.profiles_b
@@ -52,28 +59,37 @@ def broken(
     return None
 
 
-def exception_for(policy: SodPolicy, account: Account, day: dt.date) -> SodException | None:
-    return (
-        SodException.objects.filter(policy=policy, account=account).as_of(day).order_by("-valid_to").first()
-    )
-
-
-def _describe(
-    sides: Sides, hit: tuple[set[int], set[int], set[int], set[int]], account: Account, day: dt.date
-) -> dict[str, Any]:
-    ra, pa, rb, pb = hit
-    rights = {r.pk: str(r) for r in Right.objects.filter(pk__in=ra | rb).select_related("system")}
-    profiles = {p.pk: str(p) for p in Profile.objects.filter(pk__in=pa | pb).select_related("system")}
-    exc = exception_for(sides.policy, account, day)
-    return {
-        "policy": sides.policy.code,
-        "name": sides.policy.name,
-        "side_a": sorted([rights[i] for i in ra] + [profiles[i] for i in pa]),
-        "side_b": sorted([rights[i] for i in rb] + [profiles[i] for i in pb]),
-        "exception": {"id": exc.pk, "until": exc.valid_to.isoformat() if exc.valid_to else None}
-        if exc
-        else None,
-    }
+def _describe_all(hits: list[tuple[Sides, Hit]], account: Account, day: dt.date) -> list[dict[str, Any]]:
+    """Describe broken policies by name, with the rights and profiles on each side and any
+    exception that covers the day — three queries for all of them together."""
+    if not hits:
+        return []
+    right_ids = set().union(*(h[0] | h[2] for _s, h in hits))
+    profile_ids = set().union(*(h[1] | h[3] for _s, h in hits))
+    rights = {r.pk: str(r) for r in Right.objects.filter(pk__in=right_ids).select_related("system")}
+    profiles = {p.pk: str(p) for p in Profile.objects.filter(pk__in=profile_ids).select_related("system")}
+    exceptions: dict[int, SodException] = {}
+    for exc in (
+        SodException.objects.filter(account=account, policy_id__in={s.policy.pk for s, _h in hits})
+        .as_of(day)
+        .order_by("valid_to")
+    ):
+        exceptions[exc.policy_id] = exc  # the one lasting longest wins
+    described = []
+    for sides, (ra, pa, rb, pb) in hits:
+        exc = exceptions.get(sides.policy.pk)
+        described.append(
+            {
+                "policy": sides.policy.code,
+                "name": sides.policy.name,
+                "side_a": sorted([rights[i] for i in ra] + [profiles[i] for i in pa]),
+                "side_b": sorted([rights[i] for i in rb] + [profiles[i] for i in pb]),
+                "exception": {"id": exc.pk, "until": exc.valid_to.isoformat() if exc.valid_to else None}
+                if exc
+                else None,
+            }
+        )
+    return described
 
 
 def held(account: Account, day: dt.date) -> tuple[set[int], set[int]]:
@@ -85,26 +101,41 @@ def held(account: Account, day: dt.date) -> tuple[set[int], set[int]]:
 def conflicts_of(account: Account, day: dt.date) -> list[dict[str, Any]]:
     """Policies the account breaks on ``day`` (each with any exception that covers it)."""
     rights, profiles = held(account, day)
-    result = []
-    for sides in active_policies():
-        hit = broken(sides, rights, profiles)
-        if hit is not None:
-            result.append(_describe(sides, hit, account, day))
-    return result
+    hits = [
+        (sides, hit) for sides in active_policies() if (hit := broken(sides, rights, profiles)) is not None
+    ]
+    return _describe_all(hits, account, day)
 
 
 def conflicts_if_added(account: Account, profile: Profile, day: dt.date) -> list[dict[str, Any]]:
     """Policies the account would break on ``day`` if it also held ``profile``."""
-    rights, profiles = held(account, day)
-    graph = Graph(moment(day)).load([profile.pk])
-    rights |= set(graph.closure(profile.pk))
-    profiles |= graph.profiles_below(profile.pk)
-    result = []
-    for sides in active_policies():
-        hit = broken(sides, rights, profiles)
-        if hit is not None:
-            result.append(_describe(sides, hit, account, day))
-    return result
+    return conflicts_if_each_added(account, [profile], day)[profile.pk]
+
+
+def conflicts_if_each_added(
+    account: Account, profiles: list[Profile], day: dt.date, effective: Effective | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """For each candidate profile, the policies the account would break if it held that one too.
+
+    The account's rights, the policies and the candidates' contents are loaded once for all;
+    ``effective`` (the account's effective rights on ``day`` in every system) saves computing them again.
+    """
+    eff = effective or effective_rights(account, day)
+    rights, held_profiles = set(eff.rights), eff.profile_ids
+    policies = active_policies()
+    graph = eff.graph.load([p.pk for p in profiles])
+    hits: dict[int, list[tuple[Sides, Hit]]] = {}
+    for profile in profiles:
+        with_rights = rights | set(graph.closure(profile.pk))
+        with_profiles = held_profiles | graph.profiles_below(profile.pk)
+        hits[profile.pk] = [
+            (sides, hit)
+            for sides in policies
+            if (hit := broken(sides, with_rights, with_profiles)) is not None
+        ]
+    flat = [item for items in hits.values() for item in items]
+    described = iter(_describe_all(flat, account, day))
+    return {pk: [next(described) for _ in items] for pk, items in hits.items()}
 
 
 def blocking(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:

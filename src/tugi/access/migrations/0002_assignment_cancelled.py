@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0001_initial'),
+        ("access", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assignment',
-            name='status',
-            field=models.CharField(choices=[('active', 'active'), ('ended', 'ended'), ('cancelled', 'cancelled before it started')], default='active', max_length=10, verbose_name='status'),
+            model_name="assignment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "active"),
+                    ("ended", "ended"),
+                    ("cancelled", "cancelled before it started"),
+                ],
+                default="active",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]
