@@ -1,6 +1,7 @@
-"""The access request journey in the browser: a domain support specialist requests a profile for an
-account, the account holder's manager approves, the profile owner approves; the request shows
-approved and the account's page shows the assignment."""
+"""The access request journey in the browser (the issue's main journey): a domain support
+specialist requests a profile for an account, the account holder's manager approves, the profile
+owner approves; the request shows approved, the account's page shows the assignment, explain shows
+the right granted through it, and the profile compares side by side with another."""
 
 from __future__ import annotations
 
@@ -32,8 +33,15 @@ def test_request_approved_in_two_stages_by_two_other_users(
         username="mari.tamm", first_name="Mari", last_name="Tamm", org_unit=unit, manager=manager
     )
     right = RightFactory(code="FAMILY_BENEFIT_VIEW", name_et="Peretoetuste vaatamine")
+    decide = RightFactory(code="FAMILY_BENEFIT_DECIDE", name_et="Peretoetuste otsustamine")
     profile = ProfileFactory(
         code="FAMILY_CLERK", name="Peretoetuste spetsialist", owner=owner, content__rights=[right]
+    )
+    senior = ProfileFactory(
+        code="FAMILY_SENIOR",
+        name="Peretoetuste vanemspetsialist",
+        owner=owner,
+        content__rights=[right, decide],
     )
 
     # 1. the domain support specialist requests the profile from the account's page
@@ -86,3 +94,24 @@ def test_request_approved_in_two_stages_by_two_other_users(
     page.wait_for_url(f"**/access/accounts/{account.pk}/")
     row = page.locator(f"#assignments-current [data-assignment='{request.assignment_id}']")
     assert row.get_attribute("data-profile") == "FAMILY_CLERK"
+
+    # 5. explain: the right is granted through the new assignment
+    page.goto("/access/explain/")
+    page.fill("#id_account", account.username)
+    page.select_option("#id_system", "SKAIS")
+    page.fill("#id_right", right.code)
+    page.click("#explain-submit")
+    page.wait_for_selector("#explain-result")
+    assert page.locator("#explain-result").get_attribute("data-granted") == "true"
+    steps = page.locator("#explain-path-1 li")
+    assert [steps.nth(i).get_attribute("data-code") for i in range(1, 3)] == ["FAMILY_CLERK", right.code]
+
+    # 6. compare the profile with the senior one: the deciding right is only in the senior profile
+    page.goto("/access/profiles/compare/")
+    page.select_option("#id_a", str(profile.pk))
+    page.select_option("#id_b", str(senior.pk))
+    page.click("#compare-submit")
+    page.wait_for_url("**/access/profiles/compare/?*")
+    assert page.locator(f"#compare-both [data-right='{right.code}']").count() == 1
+    assert page.locator(f"#compare-only-b [data-right='{decide.code}']").count() == 1
+    assert page.locator("#compare-only-a [data-right]").count() == 0
