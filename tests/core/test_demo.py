@@ -22,6 +22,7 @@ DEMO_USERS = {
     "finance": Role.FINANCE,
     "auditor": Role.AUDITOR,
     "admin": Role.ADMIN,
+    "security": Role.SECURITY,
 }
 
 

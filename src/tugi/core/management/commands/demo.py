@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("finance", [Role.FINANCE], "Finants", "Spetsialist"),
     ("auditor", [Role.AUDITOR], "Audiitor", "Kontroll"),
     ("admin", [Role.ADMIN], "Tugi", "Administraator"),
+    ("security", [Role.SECURITY], "Info", "Turve"),
 ]
 
 
