@@ -23,13 +23,24 @@ def test_every_message_is_translated_and_none_is_fuzzy() -> None:
 def test_translations_keep_every_placeholder() -> None:
     placeholder = re.compile(r"%\(\w+\)[sd]")
     for entry in polib.pofile(str(PO)):
-        assert sorted(placeholder.findall(entry.msgid)) == sorted(placeholder.findall(entry.msgstr)), (
-            entry.msgid
+        wanted = sorted(
+            set(placeholder.findall(entry.msgid)) | set(placeholder.findall(entry.msgid_plural or ""))
         )
+        for text in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+            assert sorted(set(placeholder.findall(text))) == wanted, entry.msgid
+
+
+def test_estonian_is_the_default_language_of_tugi() -> None:
+    import tugi.settings
+
+    assert tugi.settings.LANGUAGE_CODE == "et"
 
 
 @pytest.mark.django_db
-def test_pages_speak_estonian_by_default_and_english_on_request(domain_support: Any, client_for: Any) -> None:
+def test_pages_speak_estonian_by_default_and_english_on_request(
+    domain_support: Any, client_for: Any, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "et"
     client = client_for(domain_support)
     assert "Minu töölaud" in client.get(reverse("core:desk")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -221,7 +221,7 @@ def test_admin_and_auditor_see_every_job(
 def test_another_users_token_answers_404_and_stays_active(
     domain_support: Any, finance_user: Any, client_for: Any
 ) -> None:
-    token, text = token_create(user=domain_support, name="nightly export", actor=domain_support)
+    token, text = token_create(user=domain_support, name="pension register sync", actor=domain_support)
     client = client_for(finance_user)
     with no_audit_event():
         response = client.post(reverse("core:token_revoke", args=[token.pk]))
@@ -229,12 +229,12 @@ def test_another_users_token_answers_404_and_stays_active(
     token.refresh_from_db()
     assert token.revoked_at is None
     page = client.get(reverse("core:token_list")).content.decode()
-    assert "nightly export" not in page
+    assert "pension register sync" not in page
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {text}").json()["username"] == "ds"
 
 
 def test_owner_revokes_their_token_from_the_page(domain_support: Any, client_for: Any) -> None:
-    token, _text = token_create(user=domain_support, name="nightly export", actor=domain_support)
+    token, _text = token_create(user=domain_support, name="pension register sync", actor=domain_support)
     response = client_for(domain_support).post(reverse("core:token_revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()

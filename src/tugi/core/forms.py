@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from .identity import clean_personal_code
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker; values in ISO form whatever the UI language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class TugiForm(forms.Form):
     """Adds Bootstrap classes to every widget."""
 
@@ -46,9 +51,7 @@ class PersonCreateForm(ReasonMixin):
     personal_code = forms.CharField(label=_("Personal code"), max_length=20)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_death = forms.DateField(
-        label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_death = forms.DateField(label=_("Date of death"), required=False, widget=date_input())
 
     def clean_personal_code(self) -> str:
         from django.core.exceptions import ValidationError
@@ -62,9 +65,7 @@ class PersonCreateForm(ReasonMixin):
 class PersonEditForm(ReasonMixin):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_death = forms.DateField(
-        label=_("Date of death"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_of_death = forms.DateField(label=_("Date of death"), required=False, widget=date_input())
 
 
 class UploadForm(ReasonMixin):

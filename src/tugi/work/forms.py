@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import ReasonMixin
+from tugi.core.forms import ReasonMixin, date_input
 from tugi.core.models import Topic
 
 from .models import Area, GuideKind, PartnerKind
@@ -48,7 +48,5 @@ class GuideForm(ReasonMixin):
     review_interval_days = forms.IntegerField(
         label=_("Review interval (days)"), min_value=1, max_value=3660, initial=365
     )
-    last_reviewed_on = forms.DateField(
-        label=_("Last reviewed"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    last_reviewed_on = forms.DateField(label=_("Last reviewed"), widget=date_input())
     body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 16}))

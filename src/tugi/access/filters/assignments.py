@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Any
 
 import django_filters as filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.filters import TugiFilterSet
 
 from ..models import Assignment, AssignmentStatus, ManagedSystem, OrgUnit, Profile
+from .people import search_accounts
 
 
 class AssignmentFilter(TugiFilterSet):
@@ -36,13 +36,7 @@ class AssignmentFilter(TugiFilterSet):
         fields: list[str] = []
 
     def search(self, qs: Any, name: str, value: Any) -> Any:
-        for word in value.split():
-            qs = qs.filter(
-                Q(account__username__icontains=word)
-                | Q(account__first_name__icontains=word)
-                | Q(account__last_name__icontains=word)
-            )
-        return qs
+        return search_accounts(qs, value, prefix="account__")
 
     def filter_valid_today(self, qs: Any, name: str, value: Any) -> Any:
         if value is None:

@@ -13,6 +13,17 @@ from tugi.core.filters import TugiFilterSet
 from ..models import Account, EmploymentStatus, OrgUnit, OrgUnitKind
 
 
+def search_accounts(qs: Any, value: str, prefix: str = "") -> Any:
+    """Every word must match the user name, first or last name (of ``prefix`` + the account)."""
+    for word in value.split():
+        qs = qs.filter(
+            Q(**{f"{prefix}username__icontains": word})
+            | Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+        )
+    return qs
+
+
 class OrgUnitFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
 
@@ -37,8 +48,4 @@ class AccountFilter(TugiFilterSet):
         fields: list[str] = []
 
     def search(self, qs: Any, name: str, value: Any) -> Any:
-        for word in value.split():
-            qs = qs.filter(
-                Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
-        return qs
+        return search_accounts(qs, value)

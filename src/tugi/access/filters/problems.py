@@ -7,6 +7,7 @@ from typing import Any
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.filters import TugiFilterSet
 
@@ -16,7 +17,7 @@ from ..models import AccessProblem, ProblemStatus
 class ProblemFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Search"))
     status = filters.ChoiceFilter(choices=ProblemStatus.choices, label=_("Status"))
-    open = filters.BooleanFilter(method="filter_open", label=_("Open"))
+    open = filters.BooleanFilter(method="filter_open", label=pgettext_lazy("problems not resolved", "Open"))
     kind = filters.ChoiceFilter(field_name="group_key", choices=[], label=_("Kind"))
 
     class Meta:

@@ -6,12 +6,12 @@ from typing import Any
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.filters import TugiFilterSet
 
 from ..models import AccessRequest, ManagedSystem, Profile, RequestStatus
+from .people import search_accounts
 
 
 class RequestFilter(TugiFilterSet):
@@ -32,13 +32,7 @@ class RequestFilter(TugiFilterSet):
         fields: list[str] = []
 
     def search(self, qs: Any, name: str, value: Any) -> Any:
-        for word in value.split():
-            qs = qs.filter(
-                Q(account__username__icontains=word)
-                | Q(account__first_name__icontains=word)
-                | Q(account__last_name__icontains=word)
-            )
-        return qs
+        return search_accounts(qs, value, prefix="account__")
 
     def filter_sod(self, qs: Any, name: str, value: Any) -> Any:
         if value is None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import ReasonMixin
+from tugi.core.forms import ReasonMixin, TugiForm, date_input
 
 from ..models import Account, EmploymentStatus, Profile, ProfileStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
-class AssignmentForm(ReasonMixin):
+class AccountProfilePeriodFields(TugiForm):
+    """An account, an active profile, a period and a justification: a request or an assignment."""
+
     account = forms.ModelChoiceField(
         label=_("Account"), queryset=Account.objects.filter(status=EmploymentStatus.ACTIVE)
     )
@@ -27,6 +29,10 @@ class AssignmentForm(ReasonMixin):
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class AssignmentForm(AccountProfilePeriodFields, ReasonMixin):
+    pass
 
 
 class AssignmentEndForm(ReasonMixin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import ReasonMixin, TugiForm
+from tugi.core.forms import ReasonMixin, TugiForm, date_input
 
 from ..models import ManagedSystem, OrgUnit, ReviewDecision, ReviewerKind
 
@@ -26,9 +26,7 @@ class CampaignForm(ReasonMixin):
     )
     sensitive_only = forms.BooleanField(label=_("Only profiles with sensitive rights"), required=False)
     reviewer_kind = forms.ChoiceField(label=_("Reviewers"), choices=ReviewerKind.choices)
-    deadline = forms.DateField(
-        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = forms.DateField(label=_("Deadline"), widget=date_input())
 
 
 class DecisionForm(TugiForm):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import TugiForm
+from tugi.core.forms import TugiForm, date_input
 
 
 def _date_field(label: Any, required: bool = False) -> forms.DateField:
@@ -16,7 +16,7 @@ def _date_field(label: Any, required: bool = False) -> forms.DateField:
         label=label,
         required=required,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         help_text=_("Empty: today. A past date shows the rights as they were on that day."),
     )
 

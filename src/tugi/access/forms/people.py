@@ -10,11 +10,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.context import SYSTEM_USERNAME
-from tugi.core.forms import ReasonMixin
+from tugi.core.forms import ReasonMixin, date_input
 
 from ..models import Account, EmploymentStatus, OrgUnit, OrgUnitKind
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class OrgUnitForm(ReasonMixin):

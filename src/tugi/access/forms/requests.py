@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import TugiForm
+from tugi.core.forms import TugiForm, date_input
 
-from ..models import Account, EmploymentStatus, Profile, ProfileStatus
+from .assignments import AccountProfilePeriodFields
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
-class RequestForm(TugiForm):
-    account = forms.ModelChoiceField(
-        label=_("Account"), queryset=Account.objects.filter(status=EmploymentStatus.ACTIVE)
-    )
-    profile = forms.ModelChoiceField(
-        label=_("Profile"),
-        queryset=Profile.objects.filter(status=ProfileStatus.ACTIVE).select_related("system"),
-    )
-    valid_from = forms.DateField(label=_("Needed from"), widget=DATE)
-    valid_to = forms.DateField(
-        label=_("Needed until"), widget=DATE, required=False, help_text=_("Empty: until further notice.")
-    )
-    justification = forms.CharField(
-        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
+class RequestForm(AccountProfilePeriodFields):
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].label = _("Needed from")
+        self.fields["valid_to"].label = _("Needed until")
 
 
 class DecisionForm(TugiForm):

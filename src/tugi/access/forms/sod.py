@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import ReasonMixin
+from tugi.core.forms import ReasonMixin, date_input
 
 from ..models import Account, Profile, Right, SodPolicy
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def _rights() -> forms.ModelMultipleChoiceField:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import AccessProblem
 
@@ -47,7 +48,7 @@ class RecurringTable(tables.Table):
     right = tables.Column(accessor="right__code", verbose_name=_("Right"))
     right_name = tables.Column(accessor="right__name_et", verbose_name=_("Right name"))
     total = tables.Column(verbose_name=_("Reported"))
-    open = tables.Column(verbose_name=_("Open"))
+    open = tables.Column(verbose_name=pgettext_lazy("problems not resolved", "Open"))
     resolved = tables.Column(verbose_name=_("Resolved"))
     first_reported = tables.DateTimeColumn(format="d.m.Y", verbose_name=_("First"))
     last_reported = tables.DateTimeColumn(format="d.m.Y", verbose_name=_("Last"))
