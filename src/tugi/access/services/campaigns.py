@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tugi.core.audit import audit_record, to_json
 from tugi.core.context import system_actor
@@ -162,7 +163,11 @@ def campaign_open(*, campaign: Campaign, actor: Any, reason: str = "") -> Campai
     for pk, count in sorted(per_reviewer.items()):
         _tell(
             reviewer=reviewers[pk],
-            subject=_("Recertification %(name)s: %(count)s assignments to review by %(deadline)s")
+            subject=ngettext(
+                "Recertification %(name)s: %(count)d assignment to review by %(deadline)s",
+                "Recertification %(name)s: %(count)d assignments to review by %(deadline)s",
+                count,
+            )
             % {"name": campaign.name, "count": count, "deadline": deadline},
             body=_(
                 "Please confirm or revoke each assignment under My reviews in Tugi by %(deadline)s. "
@@ -231,10 +236,18 @@ def campaign_reminders_send(*, actor: Any, today: dt.date | None = None) -> dict
                 days_left = (campaign.deadline - today).days
                 sent = _tell(
                     reviewer=reviewer,
-                    subject=_("Reminder: %(count)s assignments wait for your review in %(name)s")
+                    subject=ngettext(
+                        "Reminder: %(count)d assignment waits for your review in %(name)s",
+                        "Reminder: %(count)d assignments wait for your review in %(name)s",
+                        len(items),
+                    )
                     % {"count": len(items), "name": campaign.name},
                     body=(
-                        _("The deadline is %(deadline)s (%(days)s days left).")
+                        ngettext(
+                            "The deadline is %(deadline)s (%(days)d day left).",
+                            "The deadline is %(deadline)s (%(days)d days left).",
+                            days_left,
+                        )
                         if days_left >= 0
                         else _("The deadline was %(deadline)s; please decide now.")
                     )
