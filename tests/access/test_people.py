@@ -122,6 +122,24 @@ def test_joiners_are_created_with_their_managers_and_reimport_changes_nothing(
     assert again == {**summary, "joiners": 0, "unchanged": 3}
 
 
+def test_a_failure_while_writing_rolls_the_whole_import_back(
+    units: Any, domain_support: Any, monkeypatch: Any
+) -> None:
+    real_create = svc.account_create
+    calls = {"n": 0}
+
+    def failing_create(**kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("database went away")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(svc, "account_create", failing_create)
+    with no_audit_event(), pytest.raises(RuntimeError):
+        svc.hr_import(content=BASE_FILE, actor=domain_support)
+    assert not Account.objects.exists()
+
+
 def test_a_manager_further_down_the_file_is_created_first(units: Any, domain_support: Any) -> None:
     content = hr_file(
         "E2;mari;Mari;Tamm;;pensionid;spetsialist;juhan;active;",

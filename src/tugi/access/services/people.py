@@ -310,9 +310,10 @@ def hr_import(*, content: bytes, actor: Any, progress: Any = None, reason: str =
     """Apply an HR file: joiners created, changes applied (a mover's assignments are flagged for
     review), leavers' assignments ended on the leaving date, returning leavers made active again.
 
-    The whole file is checked first; a bad line stores nothing. Each account is changed by its own
-    service (one audit event each) and the import writes one summary event; re-importing the same
-    file changes nothing. Accounts that the file does not mention are left as they are.
+    The whole file is checked first; a bad line stores nothing, and the writes are one transaction.
+    Each account is changed by its own service (one audit event each) and the import writes one
+    summary event; re-importing the same file changes nothing. Accounts that the file does not
+    mention are left as they are.
     """
     require(actor, "access.add_account")
     require(actor, "access.change_account")
@@ -340,66 +341,74 @@ def hr_import(*, content: bytes, actor: Any, progress: Any = None, reason: str =
         if progress is not None and (done % 25 == 0 or done == total):
             progress.update(percent=5 + int(done * 90 / total), step=text)
 
-    # Joiners first, each after its manager when the manager joins in the same file.
-    joiners = [r for r in rows if r.username not in accounts and r.status == HR_STATUS_ACTIVE]
-    pending = {r.username: r for r in joiners}
-    while pending:
-        ready = [r for r in pending.values() if not r.manager or r.manager not in pending]
-        if not ready:  # managers of each other: create one without a manager, set it afterwards
-            ready = [next(iter(pending.values()))]
-        for row in ready:
-            manager = accounts.get(row.manager) if row.manager else None
-            values: dict[str, Any] = {
-                "username": row.username,
-                "employee_id": row.employee_id,
-                "first_name": row.first_name,
-                "last_name": row.last_name,
-                "email": row.email,
-                "org_unit": units[row.org_unit],
-                "position": row.position,
-                "manager": manager,
-            }
-            accounts[row.username] = account_create(actor=actor, reason=reason, **values)
-            del pending[row.username]
-            summary["joiners"] += 1
-            step(_("Adding joiners"))
-    joined = {r.username for r in joiners}
-    for row in rows:
-        if row.username in joined:
-            if row.manager and accounts[row.username].manager_id is None:
-                account_update(
-                    account=accounts[row.username], manager=accounts[row.manager], actor=actor, reason=reason
-                )
-            continue
-        account = accounts.get(row.username)
-        if account is None:  # someone who left before Tugi ever knew them
-            summary["skipped"] += 1
-            step(_("Applying changes"))
-            continue
-        changed = False
-        if row.status == HR_STATUS_LEFT:
-            if account.status != EmploymentStatus.LEAVER or account.left_on != row.left_on:
-                assert row.left_on is not None
-                account = account_leave(account=account, left_on=row.left_on, actor=actor, reason=reason)
-                summary["leavers"] += 1
+    # All or nothing: the file was checked whole above, and a failure while writing (a database
+    # error, a concurrent change) rolls every account back. Progress inside the transaction shows
+    # once it commits; the check before it is the long part.
+    with transaction.atomic():
+        # Joiners first, each after its manager when the manager joins in the same file.
+        joiners = [r for r in rows if r.username not in accounts and r.status == HR_STATUS_ACTIVE]
+        pending = {r.username: r for r in joiners}
+        while pending:
+            ready = [r for r in pending.values() if not r.manager or r.manager not in pending]
+            if not ready:  # managers of each other: create one without a manager, set it afterwards
+                ready = [next(iter(pending.values()))]
+            for row in ready:
+                manager = accounts.get(row.manager) if row.manager else None
+                values: dict[str, Any] = {
+                    "username": row.username,
+                    "employee_id": row.employee_id,
+                    "first_name": row.first_name,
+                    "last_name": row.last_name,
+                    "email": row.email,
+                    "org_unit": units[row.org_unit],
+                    "position": row.position,
+                    "manager": manager,
+                }
+                accounts[row.username] = account_create(actor=actor, reason=reason, **values)
+                del pending[row.username]
+                summary["joiners"] += 1
+                step(_("Adding joiners"))
+        joined = {r.username for r in joiners}
+        for row in rows:
+            if row.username in joined:
+                if row.manager and accounts[row.username].manager_id is None:
+                    account_update(
+                        account=accounts[row.username],
+                        manager=accounts[row.manager],
+                        actor=actor,
+                        reason=reason,
+                    )
+                continue
+            account = accounts.get(row.username)
+            if account is None:  # someone who left before Tugi ever knew them
+                summary["skipped"] += 1
+                step(_("Applying changes"))
+                continue
+            changed = False
+            if row.status == HR_STATUS_LEFT:
+                if account.status != EmploymentStatus.LEAVER or account.left_on != row.left_on:
+                    assert row.left_on is not None
+                    account = account_leave(account=account, left_on=row.left_on, actor=actor, reason=reason)
+                    summary["leavers"] += 1
+                    changed = True
+            elif account.status == EmploymentStatus.LEAVER:
+                account = account_rejoin(account=account, actor=actor, reason=reason)
+                summary["rejoined"] += 1
                 changed = True
-        elif account.status == EmploymentStatus.LEAVER:
-            account = account_rejoin(account=account, actor=actor, reason=reason)
-            summary["rejoined"] += 1
-            changed = True
-        changes = _hr_changes(account, row, units, accounts)
-        if changes:
-            moved = "org_unit" in changes or "position" in changes
-            account = account_update(account=account, actor=actor, reason=reason, **changes)
+            changes = _hr_changes(account, row, units, accounts)
+            if changes:
+                moved = "org_unit" in changes or "position" in changes
+                account = account_update(account=account, actor=actor, reason=reason, **changes)
+                if not changed:
+                    summary[
+                        "movers" if moved and account.status == EmploymentStatus.ACTIVE else "updated"
+                    ] += 1
+                changed = True
             if not changed:
-                summary["movers" if moved and account.status == EmploymentStatus.ACTIVE else "updated"] += 1
-            changed = True
-        if not changed:
-            summary["unchanged"] += 1
-        accounts[row.username] = account
-        step(_("Applying changes"))
-    if any(summary[k] for k in ("joiners", "movers", "leavers", "rejoined", "updated")):
-        with transaction.atomic():
+                summary["unchanged"] += 1
+            accounts[row.username] = account
+            step(_("Applying changes"))
+        if any(summary[k] for k in ("joiners", "movers", "leavers", "rejoined", "updated")):
             audit_record(
                 event=AccessEvent.HR_IMPORTED,
                 actor=actor,
