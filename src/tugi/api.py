@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from tugi.access.api import router as access_router
+from tugi.classifiers.api import router as classifiers_router
 from tugi.core.api import router as core_router
 from tugi.core.imports import ImportError_
 from tugi.core.services import token_authenticate
@@ -58,3 +59,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/work", work_router)
 api.add_router("/access", access_router)
+api.add_router("/classifiers", classifiers_router)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tugi.core",
     "tugi.work",
     "tugi.access",
+    "tugi.classifiers",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("work/", include("tugi.work.urls")),
     path("access/", include("tugi.access.urls")),
+    path("classifiers/", include("tugi.classifiers.urls")),
     path("scim/v2/", include("tugi.access.scim.urls")),
     path("", include("tugi.core.urls")),
 ]

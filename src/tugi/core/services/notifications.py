@@ -96,6 +96,7 @@ def notify(
     url: str = "",
     reason: str = "",
     users: Iterable[Any] = (),
+    emails: Iterable[Recipient] = (),
 ) -> dict[str, int]:
     """Tell everyone subscribed to ``topic`` and the named ``users`` (an approver, an owner): the
     named users in Tugi and, if they have an address, by e-mail. The same ``dedup_key`` never
@@ -108,14 +109,15 @@ def notify(
         topic_obj = Topic.objects.filter(code=topic).first()
         if topic_obj is None:
             raise ValidationError({"topic": _("Unknown topic %(code)s.") % {"code": topic}})
-        emails, subscribers = _recipients(topic_obj)
+        mail_to, subscribers = _recipients(topic_obj)
         named = [u for u in users if u is not None and u.is_active]
         in_app = list({u.pk: u for u in [*subscribers, *named]}.values())
-        seen_emails = {r.email.lower() for r in emails}
-        for u in named:
-            if u.email and u.email.lower() not in seen_emails:
-                seen_emails.add(u.email.lower())
-                emails.append(Recipient(u.email, u.get_full_name(), u.pk))
+        seen_emails = {r.email.lower() for r in mail_to}
+        extra = [Recipient(u.email, u.get_full_name(), u.pk) for u in named if u.email] + list(emails)
+        for recipient in extra:
+            if recipient.email and recipient.email.lower() not in seen_emails:
+                seen_emails.add(recipient.email.lower())
+                mail_to.append(recipient)
         known_emails = {
             e.lower()
             for e in OutboxMessage.objects.filter(dedup_key=dedup_key).values_list("to_email", flat=True)
@@ -130,7 +132,7 @@ def notify(
                 subject=subject[:250],
                 body=body,
             )
-            for r in emails
+            for r in mail_to
             if r.email.lower() not in known_emails
         ]
         new_notes = [
