@@ -214,9 +214,10 @@ def test_the_requester_never_approves_at_any_stage(people: dict[str, Any], make_
     profile = ProfileFactory(owner=boss, content__rights=[payments])
     request = make_request(people, profile=profile, actor=boss)
     colleague = people["owner"]  # another domain support user
+    second = make_user(Role.DOMAIN_SUPPORT, username="teine")  # each stage is a different person
     for stage_status, decider in (
         (RequestStatus.PENDING_MANAGER, colleague),
-        (RequestStatus.PENDING_OWNER, colleague),
+        (RequestStatus.PENDING_OWNER, second),
         (RequestStatus.PENDING_SECURITY, people["security"]),
     ):
         request.refresh_from_db()
@@ -227,6 +228,21 @@ def test_the_requester_never_approves_at_any_stage(people: dict[str, Any], make_
         svc.request_decide(request=request, decision="approved", actor=decider)
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED
+
+
+def test_one_person_never_approves_two_stages(people: dict[str, Any], make_user: Any) -> None:
+    """A domain support user who decided the manager stage as the fallback cannot also approve
+    as the fallback of the owner stage: each stage is someone else's check."""
+    people["account"].manager = None
+    people["account"].save()
+    fallback = make_user(Role.DOMAIN_SUPPORT, username="asendaja")
+    orphan = ProfileFactory(owner=fallback, content__rights=[RightFactory()])
+    request = make_request(people, profile=orphan)
+    svc.request_decide(request=request, decision="approved", actor=fallback)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.PENDING_OWNER
+    with no_audit_event(), pytest.raises(PermissionDenied):
+        svc.request_decide(request=request, decision="approved", actor=fallback)
 
 
 def test_the_account_holder_never_decides_their_own_request(people: dict[str, Any]) -> None:

@@ -352,3 +352,15 @@ def test_discovery_documents(hr: Client, units: Any) -> None:
     assert department["canonicalValues"] == ["pensionid", "perehuvitised"]
     assert hr.post(f"{BASE}/Schemas", {}, content_type=SCIM).status_code == 405
     assert hr.get(f"{BASE}/Nothing/here").status_code == 404
+
+
+@pytest.mark.django_db
+def test_odd_numbers_in_ids_and_paging_answer_cleanly(client: Any, domain_support: Any) -> None:
+    from tugi.core.services import token_create
+
+    _token, text = token_create(user=domain_support, name="scim", actor=domain_support)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {text}"}
+    assert client.get("/scim/v2/Groups/%C2%B2", **auth).status_code == 404
+    response = client.get("/scim/v2/Users", {"startIndex": "99999999999999999999"}, **auth)
+    assert response.status_code == 200
+    assert response.json()["Resources"] == []

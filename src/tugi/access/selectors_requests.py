@@ -23,7 +23,7 @@ _RELATED = (
 
 
 def requests(*, user: Any) -> QuerySet[AccessRequest]:
-    return AccessRequest.objects.restrict(user).select_related(*_RELATED)
+    return AccessRequest.objects.restrict(user).select_related(*_RELATED).prefetch_related("approvals")
 
 
 def request_get(*, user: Any, pk: Any) -> AccessRequest:

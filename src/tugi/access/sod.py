@@ -112,6 +112,26 @@ def conflicts_if_added(account: Account, profile: Profile, day: dt.date) -> list
     return conflicts_if_each_added(account, [profile], day)[profile.pk]
 
 
+def conflicts_if_added_over(
+    account: Account, profile: Profile, valid_from: dt.date, valid_to: dt.date | None
+) -> list[dict[str, Any]]:
+    """Policies the account would break at any time while holding ``profile`` from ``valid_from``
+    to ``valid_to`` (open: for good). The account's holdings change only when one of its
+    assignments starts, so those days and the first day are the ones to check."""
+    from .models import Assignment
+
+    days = {valid_from}
+    later = Assignment.objects.filter(account=account, valid_from__gt=valid_from).exclude(status="cancelled")
+    if valid_to is not None:
+        later = later.filter(valid_from__lte=valid_to)
+    days |= set(later.values_list("valid_from", flat=True))
+    found: dict[str, dict[str, Any]] = {}
+    for day in sorted(days):
+        for conflict in conflicts_if_added(account, profile, day):
+            found.setdefault(conflict["policy"], conflict)
+    return list(found.values())
+
+
 def conflicts_if_each_added(
     account: Account, profiles: list[Profile], day: dt.date, effective: Effective | None = None
 ) -> dict[int, list[dict[str, Any]]]:

@@ -132,7 +132,7 @@ def _typed(field: Field, value: Any, name: str) -> Any:
     if field.kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit():
             return int(value)
         return None
     if field.kind == "datetime":

@@ -78,7 +78,11 @@ def groups(*, user: Any) -> Any:
 
 
 def group_get(*, user: Any, group_id: str) -> Profile:
-    profile = groups(user=user).filter(pk=int(group_id)).first() if group_id.isdigit() else None
+    profile = (
+        groups(user=user).filter(pk=int(group_id)).first()
+        if group_id.isascii() and group_id.isdigit()
+        else None
+    )
     if profile is None:
         raise not_found(f"No Group with the id {group_id}")
     return profile

@@ -21,7 +21,7 @@ from tugi.core.permissions import require
 from ..models import Account, EmploymentStatus, OrgUnit, Profile
 from ..services import assignments as assignment_services
 from ..services import people as people_services
-from ..sod import blocking, conflicts_if_added
+from ..sod import blocking, conflicts_if_added_over
 from . import selectors
 from .errors import invalid_value, uniqueness
 from .patching import apply_patch
@@ -216,7 +216,11 @@ def scim_group_members_set(*, profile: Profile, ids: list[str], actor: Any) -> N
     if leaving:
         require(actor, "access.change_assignment")
     for account in joining:
-        conflicts = blocking(conflicts_if_added(account, profile, today))
+        if account.user_id is not None and account.user_id == actor.pk:
+            raise invalid_value(
+                f"members: {account.username} is the token holder's own account; request it instead"
+            )
+        conflicts = blocking(conflicts_if_added_over(account, profile, today, None))
         if conflicts:
             names = ", ".join(c["name"] for c in conflicts)
             raise invalid_value(

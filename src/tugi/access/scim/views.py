@@ -149,7 +149,7 @@ class Query:
         if text is not None and not isinstance(text, str):
             raise invalid_value("filter must be a string")
         self.filter = text.strip() if text else ""
-        self.start = max(1, _number(get("startIndex"), "startIndex", 1))
+        self.start = min(max(1, _number(get("startIndex"), "startIndex", 1)), 2**31 - 1)
         self.count = min(max(0, _number(get("count"), "count", schemas.DEFAULT_COUNT)), schemas.MAX_RESULTS)
         self.attributes = _names(get("attributes"), "attributes")
         self.excluded = _names(get("excludedAttributes"), "excludedAttributes")

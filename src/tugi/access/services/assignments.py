@@ -75,6 +75,10 @@ def assignment_end(
     its dates, so explanations of past days stay true."""
     require(actor, permission)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.status == AssignmentStatus.CANCELLED:
+        raise ValidationError(
+            {"assignment": _("The assignment was cancelled before it started; it cannot end.")}
+        )
     on = on or timezone.localdate()
     if on < assignment.valid_from:
         raise ValidationError({"valid_to": _("An assignment cannot end before it starts.")})
@@ -118,13 +122,16 @@ def assignment_give(
 ) -> Assignment:
     """Domain support assigns a profile directly (without a request): the actor requests and
     approves it, so a segregation of duties conflict without a valid exception is refused."""
-    from ..sod import blocking, conflicts_if_added
+    from ..sod import blocking, conflicts_if_added_over
 
     require(actor, "access.add_assignment")
+    if account.user_id is not None and account.user_id == actor.pk:
+        raise ValidationError({"account": _("You cannot assign a profile to yourself; request it instead.")})
+    if valid_from < timezone.localdate():
+        raise ValidationError({"valid_from": _("An assignment cannot start in the past.")})
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError({"valid_to": _("The end of validity cannot be before its start.")})
-    day = max(valid_from, timezone.localdate())
-    conflicts = blocking(conflicts_if_added(account, profile, day))
+    conflicts = blocking(conflicts_if_added_over(account, profile, valid_from, valid_to))
     if conflicts:
         raise ValidationError(
             {

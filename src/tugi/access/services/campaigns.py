@@ -22,6 +22,7 @@ from tugi.core.audit import audit_record, to_json
 from tugi.core.context import system_actor
 from tugi.core.crud import save_new
 from tugi.core.permissions import can, require
+from tugi.core.roles import Role
 from tugi.core.services import topic_ensure
 
 from ..audit_events import AccessEvent
@@ -115,11 +116,40 @@ def _reviewer_for(campaign: Campaign, assignment: Any, may_decide: dict[int, boo
         reviewer = manager.user if manager is not None else None
     else:
         reviewer = assignment.profile.owner
-    if reviewer is None or reviewer.pk == assignment.account.user_id:
+    if reviewer is not None and reviewer.pk != assignment.account.user_id:
+        if reviewer.pk not in may_decide:
+            may_decide[reviewer.pk] = can(reviewer, "access.change_campaignitem")
+        if may_decide[reviewer.pk]:
+            return reviewer
+    return _fallback_reviewer(campaign, assignment)
+
+
+def _fallback_reviewer(campaign: Campaign, assignment: Any) -> Any:
+    """The campaign's creator, unless the assignment is their own: then an administrator or a
+    security officer who is not the holder. Nobody reviews their own access."""
+    from django.contrib.auth import get_user_model
+
+    holder = assignment.account.user_id
+    if campaign.created_by_id != holder:
         return campaign.created_by
-    if reviewer.pk not in may_decide:
-        may_decide[reviewer.pk] = can(reviewer, "access.change_campaignitem")
-    return reviewer if may_decide[reviewer.pk] else campaign.created_by
+    other = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.ADMIN.value, Role.SECURITY.value])
+        .exclude(pk=holder)
+        .order_by("pk")
+        .first()
+    )
+    if other is None:
+        raise ValidationError(
+            {
+                "reviewer_kind": _(
+                    "Nobody but the holder could review %(assignment)s; "
+                    "ask an administrator to open the campaign."
+                )
+                % {"assignment": assignment}
+            }
+        )
+    return other
 
 
 @transaction.atomic

@@ -104,7 +104,10 @@ def stages_of(request: AccessRequest) -> list[str]:
 
 
 def _excluded(request: AccessRequest) -> set[int]:
-    return {pk for pk in (request.requester_id, request.account.user_id) if pk is not None}
+    """Who may not decide any stage: the requester, the account holder, and whoever approved an
+    earlier stage (each stage is a different person's check)."""
+    earlier = {a.approver_id for a in request.approvals.all()} if request.pk else set()
+    return {pk for pk in (request.requester_id, request.account.user_id) if pk is not None} | earlier
 
 
 def _may_approve(user: Any, request: AccessRequest) -> bool:
@@ -183,11 +186,13 @@ def sensitive_rights(profile: Profile) -> list[Right]:
     )
 
 
-def sod_check(account: Account, profile: Profile, valid_from: dt.date) -> list[dict[str, Any]]:
-    """Policies the account would break by holding the profile from ``valid_from`` (or today)."""
-    from ..sod import conflicts_if_added
+def sod_check(
+    account: Account, profile: Profile, valid_from: dt.date, valid_to: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Policies the account would break by holding the profile at any time in the period."""
+    from ..sod import conflicts_if_added_over
 
-    return conflicts_if_added(account, profile, max(valid_from, timezone.localdate()))
+    return conflicts_if_added_over(account, profile, max(valid_from, timezone.localdate()), valid_to)
 
 
 def _check_new(
@@ -296,7 +301,7 @@ def request_create(
         requester=actor,
         status=RequestStatus.PENDING_MANAGER,
         needs_security=bool(sensitive_rights(profile)),
-        sod_result=sod_check(account, profile, valid_from),
+        sod_result=sod_check(account, profile, valid_from, valid_to),
     )
     save_new(request, event=AccessEvent.REQUEST_CREATED, actor=actor, reason=reason)
     _notify_waiting(request, actor)
@@ -397,7 +402,7 @@ def _check_approvable(request: AccessRequest, today: dt.date) -> None:
         raise ValidationError(
             {"valid_to": _("The requested period has passed; the request can only be rejected.")}
         )
-    conflicts = sod_check(request.account, request.profile, request.valid_from)
+    conflicts = sod_check(request.account, request.profile, request.valid_from, request.valid_to)
     request.sod_result = conflicts
     stopping = blocking(conflicts)
     if stopping:

@@ -100,7 +100,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sensitive": services.sensitive_rights(access_request.profile),
             # an open request shows the check as it stands now (an exception may have come since)
             "sod_result": services.sod_check(
-                access_request.account, access_request.profile, access_request.valid_from
+                access_request.account,
+                access_request.profile,
+                access_request.valid_from,
+                access_request.valid_to,
             )
             if access_request.status in services.OPEN_STATUSES
             else access_request.sod_result,
