@@ -15,5 +15,7 @@ urlpatterns = [
     path("access/", include("tugi.access.urls")),
     path("classifiers/", include("tugi.classifiers.urls")),
     path("scim/v2/", include("tugi.access.scim.urls")),
+    path("sdmx/", include("tugi.classifiers.interop.urls")),
+    path("fhir/", include("tugi.classifiers.interop.fhir_urls")),
     path("", include("tugi.core.urls")),
 ]

@@ -14,7 +14,17 @@ from .context import new_request_id, request_context
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 # The API and SCIM authenticate by themselves (Bearer token or session) and answer 401.
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/accounts/login", "/static/", "/api/", "/scim/", "/i18n/")
+PUBLIC_PREFIXES = (
+    "/healthz",
+    "/readyz",
+    "/accounts/login",
+    "/static/",
+    "/api/",
+    "/scim/",
+    "/i18n/",
+    "/sdmx/",
+    "/fhir/",
+)
 
 
 class RequestIdMiddleware:

@@ -7,221 +7,554 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('access', '0002_assignment_cancelled'),
-        ('work', '0002_guide_slug_label'),
+        ("access", "0002_assignment_cancelled"),
+        ("work", "0002_guide_slug_label"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Classifier',
+            name="Classifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('name_et', models.CharField(max_length=200, verbose_name='name (Estonian)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('review_interval_days', models.PositiveIntegerField(default=365, verbose_name='review interval (days)')),
-                ('last_reviewed_on', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('active', 'active'), ('retired', 'retired')], default='draft', max_length=10, verbose_name='status')),
-                ('attribute_schema', models.JSONField(blank=True, default=list, verbose_name='extra attributes of items')),
-                ('maintainer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='maintained_classifiers', to=settings.AUTH_USER_MODEL, verbose_name='maintainer')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_classifiers', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('owner_system', models.ForeignKey(blank=True, help_text='Empty: shared by the systems.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.managedsystem', verbose_name='owning system')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("name_et", models.CharField(max_length=200, verbose_name="name (Estonian)")),
+                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="name (English)")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                (
+                    "review_interval_days",
+                    models.PositiveIntegerField(default=365, verbose_name="review interval (days)"),
+                ),
+                ("last_reviewed_on", models.DateField(blank=True, null=True, verbose_name="last reviewed")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("active", "active"), ("retired", "retired")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "attribute_schema",
+                    models.JSONField(blank=True, default=list, verbose_name="extra attributes of items"),
+                ),
+                (
+                    "maintainer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="maintained_classifiers",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="maintainer",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_classifiers",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "owner_system",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: shared by the systems.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.managedsystem",
+                        verbose_name="owning system",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classifier',
-                'verbose_name_plural': 'classifiers',
-                'ordering': ['code'],
+                "verbose_name": "classifier",
+                "verbose_name_plural": "classifiers",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ClassifierVersion',
+            name="ClassifierVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('etag', models.CharField(blank=True, help_text='Hash of the content, for HTTP caching.', max_length=64)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='classifiers.classifierversion')),
-                ('classifier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='classifiers.classifier')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="published")),
+                (
+                    "etag",
+                    models.CharField(
+                        blank=True, help_text="Hash of the content, for HTTP caching.", max_length=64
+                    ),
+                ),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
+                (
+                    "classifier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="classifiers.classifier",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classifier version',
-                'verbose_name_plural': 'classifier versions',
-                'ordering': ['classifier', '-number'],
+                "verbose_name": "classifier version",
+                "verbose_name_plural": "classifier versions",
+                "ordering": ["classifier", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('justification', models.TextField(verbose_name='justification')),
-                ('planned_publication', models.DateField(blank=True, null=True, verbose_name='planned publication')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'waits for the owner'), ('approved', 'approved'), ('rejected', 'rejected'), ('published', 'published')], default='draft', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_comment', models.TextField(blank=True, verbose_name='decision comment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('classifier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='classifiers.classifier')),
-                ('base_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='classifiers.classifierversion')),
-                ('published_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='classifiers.classifierversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("justification", models.TextField(verbose_name="justification")),
+                (
+                    "planned_publication",
+                    models.DateField(blank=True, null=True, verbose_name="planned publication"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "waits for the owner"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("published", "published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_comment", models.TextField(blank=True, verbose_name="decision comment")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "classifier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="change_requests",
+                        to="classifiers.classifier",
+                    ),
+                ),
+                (
+                    "base_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
+                (
+                    "published_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change request',
-                'verbose_name_plural': 'change requests',
-                'ordering': ['-created_at'],
+                "verbose_name": "change request",
+                "verbose_name_plural": "change requests",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ConsumingSystem',
+            name="ConsumingSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='work.partner', verbose_name='partner')),
-                ('service_user', models.OneToOneField(blank=True, help_text='The user whose read-only API tokens this system uses.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='consuming_system', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="work.partner",
+                        verbose_name="partner",
+                    ),
+                ),
+                (
+                    "service_user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The user whose read-only API tokens this system uses.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consuming_system",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consuming system',
-                'verbose_name_plural': 'consuming systems',
-                'ordering': ['code'],
+                "verbose_name": "consuming system",
+                "verbose_name_plural": "consuming systems",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='classifier',
-            name='consumers',
-            field=models.ManyToManyField(blank=True, related_name='classifiers', to='classifiers.consumingsystem'),
+            model_name="classifier",
+            name="consumers",
+            field=models.ManyToManyField(
+                blank=True, related_name="classifiers", to="classifiers.consumingsystem"
+            ),
         ),
         migrations.CreateModel(
-            name='Correspondence',
+            name="Correspondence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_code', models.CharField(max_length=100, verbose_name='old code')),
-                ('new_code', models.CharField(max_length=100, verbose_name='new code')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('classifier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='correspondences', to='classifiers.classifier')),
-                ('from_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='classifiers.classifierversion')),
-                ('to_version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='classifiers.classifierversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_code", models.CharField(max_length=100, verbose_name="old code")),
+                ("new_code", models.CharField(max_length=100, verbose_name="new code")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "classifier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="correspondences",
+                        to="classifiers.classifier",
+                    ),
+                ),
+                (
+                    "from_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
+                (
+                    "to_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['from_version', 'to_version', 'old_code', 'new_code'],
+                "ordering": ["from_version", "to_version", "old_code", "new_code"],
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('system', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='access.managedsystem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "system",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="access.managedsystem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entity',
-                'verbose_name_plural': 'entities',
-                'ordering': ['system', 'name'],
+                "verbose_name": "entity",
+                "verbose_name_plural": "entities",
+                "ordering": ["system", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Attribute',
+            name="Attribute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('data_type', models.CharField(max_length=60, verbose_name='type')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('code_counts', models.JSONField(blank=True, default=dict, help_text='How many records hold each code, if known.', verbose_name='records per code')),
-                ('classifier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attributes', to='classifiers.classifier')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attributes', to='classifiers.entity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("data_type", models.CharField(max_length=60, verbose_name="type")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "code_counts",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="How many records hold each code, if known.",
+                        verbose_name="records per code",
+                    ),
+                ),
+                (
+                    "classifier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attributes",
+                        to="classifiers.classifier",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attributes",
+                        to="classifiers.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attribute',
-                'verbose_name_plural': 'attributes',
-                'ordering': ['entity', 'name'],
+                "verbose_name": "attribute",
+                "verbose_name_plural": "attributes",
+                "ordering": ["entity", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=100, verbose_name='code')),
-                ('name_et', models.CharField(max_length=500, verbose_name='name (Estonian)')),
-                ('name_en', models.CharField(blank=True, max_length=500, verbose_name='name (English)')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('parent_code', models.CharField(blank=True, max_length=100, verbose_name='parent code')),
-                ('level', models.PositiveSmallIntegerField(default=1, verbose_name='level')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('active', 'active'), ('retired', 'retired')], default='active', max_length=10, verbose_name='status')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='extra attributes')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='classifiers.classifierversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=100, verbose_name="code")),
+                ("name_et", models.CharField(max_length=500, verbose_name="name (Estonian)")),
+                ("name_en", models.CharField(blank=True, max_length=500, verbose_name="name (English)")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("parent_code", models.CharField(blank=True, max_length=100, verbose_name="parent code")),
+                ("level", models.PositiveSmallIntegerField(default=1, verbose_name="level")),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "active"), ("retired", "retired")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attributes", models.JSONField(blank=True, default=dict, verbose_name="extra attributes")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="classifiers.classifierversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item',
-                'verbose_name_plural': 'items',
-                'ordering': ['version', 'order', 'code'],
+                "verbose_name": "item",
+                "verbose_name_plural": "items",
+                "ordering": ["version", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ChangeOperation',
+            name="ChangeOperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operation', models.CharField(choices=[('add', 'add'), ('change', 'change'), ('retire', 'retire')], max_length=10, verbose_name='operation')),
-                ('code', models.CharField(max_length=100, verbose_name='code')),
-                ('values', models.JSONField(blank=True, default=dict)),
-                ('replaced_by', models.CharField(blank=True, help_text='For a retired code: new code(s), comma-separated.', max_length=500, verbose_name='replaced by')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='operations', to='classifiers.changerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[("add", "add"), ("change", "change"), ("retire", "retire")],
+                        max_length=10,
+                        verbose_name="operation",
+                    ),
+                ),
+                ("code", models.CharField(max_length=100, verbose_name="code")),
+                ("values", models.JSONField(blank=True, default=dict)),
+                (
+                    "replaced_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a retired code: new code(s), comma-separated.",
+                        max_length=500,
+                        verbose_name="replaced by",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="operations",
+                        to="classifiers.changerequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'code'), name='change_operation_code_unique')],
+                "ordering": ["request", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("request", "code"), name="change_operation_code_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='classifierversion',
-            constraint=models.UniqueConstraint(fields=('classifier', 'number'), name='classifier_version_unique'),
+            model_name="classifierversion",
+            constraint=models.UniqueConstraint(
+                fields=("classifier", "number"), name="classifier_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correspondence',
-            constraint=models.UniqueConstraint(fields=('from_version', 'to_version', 'old_code', 'new_code'), name='correspondence_unique'),
+            model_name="correspondence",
+            constraint=models.UniqueConstraint(
+                fields=("from_version", "to_version", "old_code", "new_code"), name="correspondence_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(fields=('system', 'name'), name='entity_system_name_unique'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(fields=("system", "name"), name="entity_system_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='attribute',
-            constraint=models.UniqueConstraint(fields=('entity', 'name'), name='attribute_entity_name_unique'),
+            model_name="attribute",
+            constraint=models.UniqueConstraint(
+                fields=("entity", "name"), name="attribute_entity_name_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['version', 'parent_code'], name='classifiers_version_894030_idx'),
+            model_name="item",
+            index=models.Index(fields=["version", "parent_code"], name="classifiers_version_894030_idx"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='item_version_code_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="item_version_code_unique"),
         ),
     ]
