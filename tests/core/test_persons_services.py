@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import translation
 
 from tests.factories import PersonFactory
@@ -285,3 +286,19 @@ def test_import_progress_is_written_outside_the_import_transaction(domain_suppor
     assert [p for p, _ in updates] == sorted(p for p, _ in updates)
     assert updates[-1][0] == 100 and len(updates) >= 3
     assert all(nested == 0 for _, nested in updates), "progress written inside a transaction is not seen"
+
+
+@pytest.mark.django_db
+def test_save_fields_records_only_the_fields_set_and_skips_a_no_op(domain_support: Any) -> None:
+    from tugi.core.crud import save_fields
+
+    person = PersonFactory(first_name="Mari")
+    with transaction.atomic():
+        assert save_fields(person, event=CoreEvent.PERSON_UPDATED, actor=domain_support, first_name="Maria")
+        assert not save_fields(
+            person, event=CoreEvent.PERSON_UPDATED, actor=domain_support, first_name="Maria"
+        )
+    event = AuditEvent.objects.get(event_type="core.person_updated")
+    assert (event.before, event.after) == ({"first_name": "Mari"}, {"first_name": "Maria"})
+    person.refresh_from_db()
+    assert person.first_name == "Maria"

@@ -34,3 +34,19 @@ def save_changes(
     obj.save()
     audit_record(event=event, actor=actor, obj=obj, before=before, after=after, reason=reason)
     return True
+
+
+def save_fields(obj: M, *, event: models.TextChoices, actor: Any, reason: str = "", **changes: Any) -> bool:
+    """Set a few fields (a status, a review date) and record just those as before / after.
+    Nothing is written when every field already has its value. True if saved."""
+    before = {name: getattr(obj, name) for name in changes}
+    if before == changes:
+        return False
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    fields = list(changes)
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    audit_record(event=event, actor=actor, obj=obj, before=before, after=changes, reason=reason)
+    return True

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tugi.core.audit import audit_record
-from tugi.core.crud import save_changes, save_new
+from tugi.core.crud import save_changes, save_fields, save_new
 from tugi.core.permissions import require
 
 from .. import explain
@@ -493,17 +493,7 @@ def profile_change_reject(*, version: ProfileVersion, actor: Any, reason: str = 
 
 
 def _status_change(profile: Profile, new: str, actor: Any, reason: str) -> Profile:
-    before = {"status": profile.status}
-    profile.status = new
-    profile.save(update_fields=["status", "updated_at"])
-    audit_record(
-        event=AccessEvent.PROFILE_STATUS_CHANGED,
-        actor=actor,
-        obj=profile,
-        before=before,
-        after={"status": new},
-        reason=reason,
-    )
+    save_fields(profile, event=AccessEvent.PROFILE_STATUS_CHANGED, actor=actor, reason=reason, status=new)
     return profile
 
 

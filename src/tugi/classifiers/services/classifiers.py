@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tugi.core.audit import audit_record, register_event_types, to_json
-from tugi.core.crud import save_changes, save_new
+from tugi.core.crud import save_changes, save_fields, save_new
 from tugi.core.imports import ImportError_, LineError, decode, read_csv_rows
 from tugi.core.periods import check_period
 from tugi.core.permissions import require
@@ -195,16 +195,12 @@ def classifier_review_confirm(
     day = on or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"last_reviewed_on": _("A review cannot be confirmed for a future day.")})
-    before = {"last_reviewed_on": classifier.last_reviewed_on}
-    classifier.last_reviewed_on = day
-    classifier.save(update_fields=["last_reviewed_on", "updated_at"])
-    audit_record(
+    save_fields(
+        classifier,
         event=ClassifierEvent.CLASSIFIER_REVIEWED,
         actor=actor,
-        obj=classifier,
-        before=before,
-        after={"last_reviewed_on": day},
         reason=reason,
+        last_reviewed_on=day,
     )
     return classifier
 
