@@ -152,3 +152,25 @@ def test_command_lists_without_the_secret_and_revokes(domain_support: Any) -> No
     assert token_authenticate(text) is None
     with pytest.raises(CommandError):
         call_command("token", "revoke", "--user", "ds", "--id", str(token.pk + 1), stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_a_token_for_another_user_needs_the_permission_the_area_names(
+    domain_support: Any, make_user: Any
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from tugi.core.models import ApiToken
+    from tugi.core.services import token_create
+
+    service = make_user(username="svc-star")
+    with pytest.raises(PermissionDenied):
+        token_create(user=service, name="sync", actor=domain_support)
+    with pytest.raises(PermissionDenied):
+        token_create(
+            user=service, name="sync", actor=domain_support, on_behalf_permission="core.add_person_x"
+        )
+    token, _text = token_create(
+        user=service, name="sync", actor=domain_support, on_behalf_permission="core.change_person"
+    )
+    assert ApiToken.objects.get(pk=token.pk).user == service

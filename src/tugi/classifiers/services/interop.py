@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tugi.core.audit import audit_record, register_event_types
-from tugi.core.context import system_actor
 from tugi.core.permissions import require
 from tugi.core.services import token_create
 
@@ -26,10 +25,6 @@ class InteropEvent(models.TextChoices):
     SERVICE_USER_CREATED = (
         "classifiers.consumer_service_user_created",
         gettext_lazy("service user of a consuming system created"),
-    )
-    TOKEN_ISSUED = (
-        "classifiers.consumer_token_issued",
-        gettext_lazy("read token issued to a consuming system"),
     )
 
 
@@ -76,25 +71,17 @@ def consumer_token_issue(
 ) -> tuple[Any, str]:
     """A read token for ``consumer``'s service user (created without roles if missing).
 
-    Returns the token record and its text (shown once). The token is created through the kernel's
-    ``token_create`` by the system actor on the caller's behalf, because only a superuser may create
-    a token for another user; the caller is recorded in this area's audit event."""
+    Returns the token record and its text (shown once). The caller creates it through the kernel's
+    ``token_create`` on the authority of ``classifiers.change_consumingsystem``."""
     require(actor, "classifiers.change_consumingsystem")
     consumer = ConsumingSystem.objects.select_for_update().get(pk=consumer.pk)
     user = _service_user(consumer, actor, reason)
     token, text = token_create(
         user=user,
         name=name,
-        actor=system_actor(),
-        days=days,
-        reason=reason
-        or _("issued by %(user)s for %(system)s") % {"user": actor.get_username(), "system": consumer.code},
-    )
-    audit_record(
-        event=InteropEvent.TOKEN_ISSUED,
         actor=actor,
-        obj=consumer,
-        after={"token": token.prefix, "name": token.name, "user": user.get_username()},
-        reason=reason,
+        days=days,
+        reason=reason or _("read token for %(system)s") % {"system": consumer.code},
+        on_behalf_permission="classifiers.change_consumingsystem",
     )
     return token, text

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import CoreEvent, audit_record
 from ..models import ApiToken
-from ..permissions import require
+from ..permissions import can, require
 
 TOKEN_PREFIX = "tugi_"  # noqa: S105 - a public marker, not a secret
 
@@ -26,12 +26,23 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user: Any, name: str, actor: Any, days: int | None = None, reason: str = ""
+    *,
+    user: Any,
+    name: str,
+    actor: Any,
+    days: int | None = None,
+    reason: str = "",
+    on_behalf_permission: str = "",
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``; returns the record and the token text (never stored)."""
-    require(actor, "core.add_apitoken")
+    """Create a token for ``user``; returns the record and the token text (never stored).
+
+    Users create their own tokens. An area may let an actor create one for another (service) user
+    by naming the permission that grants it, e.g. ``classifiers.change_consumingsystem``."""
     if actor.pk != user.pk and not actor.is_superuser:
-        raise PermissionDenied(_("You can create tokens only for yourself."))
+        if not (on_behalf_permission and can(actor, on_behalf_permission)):
+            raise PermissionDenied(_("You can create tokens only for yourself."))
+    else:
+        require(actor, "core.add_apitoken")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. the script that uses it.")})
