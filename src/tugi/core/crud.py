@@ -6,9 +6,12 @@ transaction, so the audit row and the change commit together.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .audit import audit_record
 
@@ -50,3 +53,21 @@ def save_fields(obj: M, *, event: models.TextChoices, actor: Any, reason: str = 
     obj.save(update_fields=fields)
     audit_record(event=event, actor=actor, obj=obj, before=before, after=changes, reason=reason)
     return True
+
+
+def refuse_unknown(values: dict[str, Any], allowed: Iterable[str]) -> None:
+    """A ValidationError naming every key of ``values`` that is not an allowed field."""
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+
+
+def assign(
+    obj: Any, values: dict[str, Any], allowed: Iterable[str], *, keep_spaces: Iterable[str] = ()
+) -> None:
+    """Set ``values`` on ``obj`` after refusing unknown fields; text is stripped except in
+    ``keep_spaces`` (e.g. Markdown bodies)."""
+    refuse_unknown(values, allowed)
+    keep = set(keep_spaces)
+    for name, value in values.items():
+        setattr(obj, name, value.strip() if isinstance(value, str) and name not in keep else value)

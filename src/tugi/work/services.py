@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
-from tugi.core.crud import save_changes, save_new
+from tugi.core.crud import assign, save_changes, save_new
 from tugi.core.models import Topic
 from tugi.core.permissions import can, require
 from tugi.core.roles import Role, has_role
@@ -34,11 +34,7 @@ GUIDE_FIELDS = ("title", "slug", "kind", "area", "body", "owner", "review_interv
 
 
 def _assign(obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> None:
-    unknown = set(values) - set(fields)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    for name, value in values.items():
-        setattr(obj, name, value.strip() if isinstance(value, str) and name != "body" else value)
+    assign(obj, values, fields, keep_spaces=["body"])
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tugi.core.audit import audit_record, register_event_types
-from tugi.core.crud import save_changes, save_new
+from tugi.core.crud import assign, save_changes, save_new
 from tugi.core.imports import ImportError_, LineError, read_csv_rows
 from tugi.core.permissions import require
 
@@ -34,11 +34,7 @@ ACCOUNT_FIELDS = (
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> None:
-    unknown = set(values) - set(ACCOUNT_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    for name, value in values.items():
-        setattr(obj, name, value.strip() if isinstance(value, str) else value)
+    assign(obj, values, ACCOUNT_FIELDS)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tugi.core.audit import audit_record
-from tugi.core.crud import save_changes, save_fields, save_new
+from tugi.core.crud import refuse_unknown, save_changes, save_fields, save_new
 from tugi.core.permissions import require
 
 from .. import explain
@@ -271,9 +271,7 @@ def profile_create(
 def profile_update(*, profile: Profile, actor: Any, reason: str = "", **values: Any) -> Profile:
     """Change a profile's name, owner, purpose or job positions."""
     require(actor, "access.change_profile")
-    unknown = set(values) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    refuse_unknown(values, PROFILE_FIELDS)
     profile = _lock(profile)
     if profile.status == ProfileStatus.RETIRED:
         raise ValidationError(_("A retired profile cannot be changed."))

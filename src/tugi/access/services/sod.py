@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
-from tugi.core.crud import save_new
+from tugi.core.crud import refuse_unknown, save_new
 from tugi.core.permissions import can, require
 from tugi.core.roles import Role, has_role
 
@@ -95,9 +95,7 @@ def _snapshot(policy: SodPolicy) -> dict[str, Any]:
 
 
 def _apply(policy: SodPolicy, values: dict[str, Any]) -> dict[str, list[Any]]:
-    unknown = set(values) - set(POLICY_FIELDS) - set(POLICY_SIDES)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    refuse_unknown(values, [*POLICY_FIELDS, *POLICY_SIDES])
     for name in POLICY_FIELDS:
         if name in values:
             value = values[name]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tugi.core.audit import audit_record, register_event_types, to_json
-from tugi.core.crud import save_changes, save_fields, save_new
+from tugi.core.crud import assign, refuse_unknown, save_changes, save_fields, save_new
 from tugi.core.imports import ImportError_, LineError, decode, read_csv_rows
 from tugi.core.periods import check_period
 from tugi.core.permissions import require
@@ -114,9 +114,7 @@ def _clean_schema(schema: Any) -> list[dict[str, Any]]:
 def _assign_classifier(classifier: Classifier, values: dict[str, Any]) -> Any:
     """Set the fields in ``values``; return the consumers to set (or None to leave them)."""
     consumers = values.pop("consumers", None)
-    unknown = set(values) - set(CLASSIFIER_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    refuse_unknown(values, CLASSIFIER_FIELDS)
     for name, value in values.items():
         if name == "attribute_schema":
             value = _clean_schema(value)
@@ -232,11 +230,7 @@ def classifier_retire(*, classifier: Classifier, actor: Any, reason: str = "") -
 
 
 def _assign_consumer(consumer: ConsumingSystem, values: dict[str, Any]) -> None:
-    unknown = set(values) - set(CONSUMER_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    for name, value in values.items():
-        setattr(consumer, name, value.strip() if isinstance(value, str) else value)
+    assign(consumer, values, CONSUMER_FIELDS)
 
 
 @transaction.atomic
