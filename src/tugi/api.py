@@ -13,7 +13,9 @@ from tugi.access.api import router as access_router
 from tugi.classifiers.api import router as classifiers_router
 from tugi.core.api import router as core_router
 from tugi.core.imports import ImportError_
+from tugi.delivery.api import router as delivery_router
 from tugi.core.services import token_authenticate
+from tugi.pensions.api import router as pensions_router
 from tugi.work.api import router as work_router
 
 
@@ -60,3 +62,5 @@ api.add_router("/", core_router)
 api.add_router("/work", work_router)
 api.add_router("/access", access_router)
 api.add_router("/classifiers", classifiers_router)
+api.add_router("/pensions", pensions_router)
+api.add_router("/delivery", delivery_router)

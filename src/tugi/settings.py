@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "tugi.work",
     "tugi.access",
     "tugi.classifiers",
+    "tugi.pensions",
+    "tugi.delivery",
 ]
 
 MIDDLEWARE = [

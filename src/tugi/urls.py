@@ -14,6 +14,8 @@ urlpatterns = [
     path("work/", include("tugi.work.urls")),
     path("access/", include("tugi.access.urls")),
     path("classifiers/", include("tugi.classifiers.urls")),
+    path("pensions/", include("tugi.pensions.urls")),
+    path("delivery/", include("tugi.delivery.urls")),
     path("scim/v2/", include("tugi.access.scim.urls")),
     path("sdmx/", include("tugi.classifiers.interop.urls")),
     path("fhir/", include("tugi.classifiers.interop.fhir_urls")),

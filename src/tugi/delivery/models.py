@@ -1,0 +1,1 @@
+"""Delivery coordination: environments, clones, deliveries, tickets, feature flags, go / no-go."""
