@@ -13,8 +13,8 @@ from tugi.access.api import router as access_router
 from tugi.classifiers.api import router as classifiers_router
 from tugi.core.api import router as core_router
 from tugi.core.imports import ImportError_
-from tugi.delivery.api import router as delivery_router
 from tugi.core.services import token_authenticate
+from tugi.delivery.api import router as delivery_router
 from tugi.pensions.api import router as pensions_router
 from tugi.work.api import router as work_router
 

@@ -233,6 +233,9 @@ class RunPersonResult(models.Model):
             models.UniqueConstraint(fields=["run", "person_code"], name="pensions_run_person_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_code[:7]}**** {self.year}"
+
 
 class InsuredYear(models.Model):
     """The register's figures of one insured person for one year, and the run that produced them."""
@@ -255,6 +258,9 @@ class InsuredYear(models.Model):
             models.UniqueConstraint(fields=["person_code", "year"], name="pensions_insured_year_unique")
         ]
         indexes = [models.Index(fields=["year"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_code[:7]}**** {self.year}"
 
 
 class PensionRule(models.TextChoices):
@@ -295,7 +301,9 @@ class Pension(TugiModel):
         _("service years before 1999"), max_digits=6, decimal_places=2, default=0
     )
     adjustment_factor = models.DecimalField(_("adjustment factor"), max_digits=8, decimal_places=6, default=1)
-    insurance_shares = models.DecimalField(_("insurance shares 1999–2020"), max_digits=9, decimal_places=3, default=0)
+    insurance_shares = models.DecimalField(
+        _("insurance shares 1999–2020"), max_digits=9, decimal_places=3, default=0
+    )
     joint_shares = models.DecimalField(_("joint shares from 2021"), max_digits=9, decimal_places=3, default=0)
     last_share_year = models.PositiveSmallIntegerField(_("shares added up to year"), null=True, blank=True)
     status = models.CharField(
@@ -334,9 +342,7 @@ class PensionAmount(models.Model):
     adjustment_factor = models.DecimalField(_("adjustment factor"), max_digits=8, decimal_places=6)
     reason = models.CharField(_("reason"), max_length=16, choices=AmountReason.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    run = models.ForeignKey(
-        CalculationRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    run = models.ForeignKey(CalculationRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -344,6 +350,9 @@ class PensionAmount(models.Model):
         verbose_name = _("pension amount")
         verbose_name_plural = _("pension amounts")
         indexes = [models.Index(fields=["pension", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: {self.amount}"
 
 
 class RunPensionResult(models.Model):
@@ -363,6 +372,7 @@ class RunPensionResult(models.Model):
 
     class Meta:
         ordering = ["pension_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["run", "pension"], name="pensions_run_pension_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["run", "pension"], name="pensions_run_pension_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.pension_id}: {self.old_amount} → {self.new_amount}"
