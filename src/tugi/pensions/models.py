@@ -23,11 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tugi.core.models import Person, TugiModel
 
-SHARE = {"max_digits": 9, "decimal_places": 3}
-FRACTION = {"max_digits": 7, "decimal_places": 4}
-MONEY = {"max_digits": 14, "decimal_places": 2}
-PARAM = {"max_digits": 18, "decimal_places": 6}
-
 
 class TaxFile(TugiModel):
     """One imported file of personalised social tax, stored once as Parquet (immutable)."""
@@ -42,7 +37,7 @@ class TaxFile(TugiModel):
     payers = models.PositiveIntegerField(_("payers"), default=0)
     submitted_from = models.DateTimeField(_("submitted from"))
     submitted_to = models.DateTimeField(_("submitted to"))
-    total_tax = models.DecimalField(_("social tax total"), **MONEY)
+    total_tax = models.DecimalField(_("social tax total"), max_digits=14, decimal_places=2)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by")
     )
@@ -81,7 +76,7 @@ class ParameterValue(TugiModel):
 
     name = models.CharField(_("parameter"), max_length=40, choices=ParameterName.choices)
     valid_from = models.DateField(_("valid from"))
-    value = models.DecimalField(_("value"), **PARAM)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=6)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ParameterStatus.choices, default=ParameterStatus.PROPOSED
@@ -220,12 +215,12 @@ class RunPersonResult(models.Model):
     run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="person_results")
     person_code = models.CharField(_("personal code"), max_length=11)
     year = models.PositiveSmallIntegerField(_("year"))
-    pension_part = models.DecimalField(_("pension part"), **MONEY)
-    insured_base = models.DecimalField(_("insured base"), **MONEY)
-    service_fraction = models.DecimalField(_("service fraction"), **FRACTION)
-    funded_factor = models.DecimalField(_("funded factor"), **FRACTION)
-    insurance_share = models.DecimalField(_("insurance share"), **SHARE)
-    joint_share = models.DecimalField(_("joint share"), null=True, blank=True, **SHARE)
+    pension_part = models.DecimalField(_("pension part"), max_digits=14, decimal_places=2)
+    insured_base = models.DecimalField(_("insured base"), max_digits=14, decimal_places=2)
+    service_fraction = models.DecimalField(_("service fraction"), max_digits=7, decimal_places=4)
+    funded_factor = models.DecimalField(_("funded factor"), max_digits=7, decimal_places=4)
+    insurance_share = models.DecimalField(_("insurance share"), max_digits=9, decimal_places=3)
+    joint_share = models.DecimalField(_("joint share"), null=True, blank=True, max_digits=9, decimal_places=3)
 
     class Meta:
         ordering = ["person_code"]
@@ -242,12 +237,12 @@ class InsuredYear(models.Model):
 
     person_code = models.CharField(_("personal code"), max_length=11)
     year = models.PositiveSmallIntegerField(_("year"))
-    pension_part = models.DecimalField(_("pension part"), **MONEY)
-    insured_base = models.DecimalField(_("insured base"), **MONEY)
-    service_fraction = models.DecimalField(_("service fraction"), **FRACTION)
-    funded_factor = models.DecimalField(_("funded factor"), **FRACTION)
-    insurance_share = models.DecimalField(_("insurance share"), **SHARE)
-    joint_share = models.DecimalField(_("joint share"), null=True, blank=True, **SHARE)
+    pension_part = models.DecimalField(_("pension part"), max_digits=14, decimal_places=2)
+    insured_base = models.DecimalField(_("insured base"), max_digits=14, decimal_places=2)
+    service_fraction = models.DecimalField(_("service fraction"), max_digits=7, decimal_places=4)
+    funded_factor = models.DecimalField(_("funded factor"), max_digits=7, decimal_places=4)
+    insurance_share = models.DecimalField(_("insurance share"), max_digits=9, decimal_places=3)
+    joint_share = models.DecimalField(_("joint share"), null=True, blank=True, max_digits=9, decimal_places=3)
     run = models.ForeignKey(CalculationRun, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -333,9 +328,9 @@ class PensionAmount(models.Model):
 
     pension = models.ForeignKey(Pension, on_delete=models.CASCADE, related_name="amounts")
     valid_from = models.DateField(_("valid from"))
-    amount = models.DecimalField(_("amount"), **MONEY)
-    base_amount = models.DecimalField(_("base amount"), **PARAM)
-    year_value = models.DecimalField(_("year value"), **PARAM)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    base_amount = models.DecimalField(_("base amount"), max_digits=18, decimal_places=6)
+    year_value = models.DecimalField(_("year value"), max_digits=18, decimal_places=6)
     service_years = models.DecimalField(_("service years before 1999"), max_digits=6, decimal_places=2)
     insurance_shares = models.DecimalField(_("insurance shares 1999–2020"), max_digits=9, decimal_places=3)
     joint_shares = models.DecimalField(_("joint shares from 2021"), max_digits=9, decimal_places=3)
@@ -360,15 +355,15 @@ class RunPensionResult(models.Model):
 
     run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="pension_results")
     pension = models.ForeignKey(Pension, on_delete=models.CASCADE, related_name="+")
-    old_amount = models.DecimalField(_("old amount"), null=True, blank=True, **MONEY)
-    new_amount = models.DecimalField(_("new amount"), **MONEY)
-    base_amount = models.DecimalField(_("base amount"), **PARAM)
-    year_value = models.DecimalField(_("year value"), **PARAM)
+    old_amount = models.DecimalField(_("old amount"), null=True, blank=True, max_digits=14, decimal_places=2)
+    new_amount = models.DecimalField(_("new amount"), max_digits=14, decimal_places=2)
+    base_amount = models.DecimalField(_("base amount"), max_digits=18, decimal_places=6)
+    year_value = models.DecimalField(_("year value"), max_digits=18, decimal_places=6)
     service_years = models.DecimalField(_("service years before 1999"), max_digits=6, decimal_places=2)
     insurance_shares = models.DecimalField(_("insurance shares 1999–2020"), max_digits=9, decimal_places=3)
     joint_shares = models.DecimalField(_("joint shares from 2021"), max_digits=9, decimal_places=3)
     adjustment_factor = models.DecimalField(_("adjustment factor"), max_digits=8, decimal_places=6)
-    added_share = models.DecimalField(_("share added"), null=True, blank=True, **SHARE)
+    added_share = models.DecimalField(_("share added"), null=True, blank=True, max_digits=9, decimal_places=3)
 
     class Meta:
         ordering = ["pension_id"]
