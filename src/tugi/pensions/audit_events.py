@@ -16,6 +16,7 @@ class PensionEvent(models.TextChoices):
     RUN_APPROVED = "pensions.run_approved", _("calculation run approved")
     RUN_APPLIED = "pensions.run_applied", _("calculation run applied")
     RUN_DISCARDED = "pensions.run_discarded", _("calculation run discarded")
+    RUN_PAYMENTS_INFORMED = "pensions.run_payments_informed", _("payments informed of a calculation run")
     PENSION_TYPE_SAVED = "pensions.pension_type_saved", _("pension type saved")
     PENSION_CREATED = "pensions.pension_created", _("pension granted")
     PENSION_CHANGED = "pensions.pension_changed", _("pension changed")

@@ -212,7 +212,16 @@ class CalculationRun(TugiModel):
 class RunPersonResult(models.Model):
     """A year-shares run's staged figures for one insured person (the register is untouched)."""
 
-    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="person_results")
+    # Staged rows (up to 700 000 per run) carry no database foreign keys: checking each at commit
+    # costs more than storing them; the run deletes its own rows, and applying writes them into
+    # tables whose keys are checked. No separate index either: the unique constraint leads with run.
+    run = models.ForeignKey(
+        CalculationRun,
+        on_delete=models.CASCADE,
+        related_name="person_results",
+        db_constraint=False,
+        db_index=False,
+    )
     person_code = models.CharField(_("personal code"), max_length=11)
     year = models.PositiveSmallIntegerField(_("year"))
     pension_part = models.DecimalField(_("pension part"), max_digits=14, decimal_places=2)
@@ -353,8 +362,17 @@ class PensionAmount(models.Model):
 class RunPensionResult(models.Model):
     """A recalculation or indexation run's staged new amount for one pension."""
 
-    run = models.ForeignKey(CalculationRun, on_delete=models.CASCADE, related_name="pension_results")
-    pension = models.ForeignKey(Pension, on_delete=models.CASCADE, related_name="+")
+    # No database foreign keys and no extra indexes on staged rows (see RunPersonResult.run).
+    run = models.ForeignKey(
+        CalculationRun,
+        on_delete=models.CASCADE,
+        related_name="pension_results",
+        db_constraint=False,
+        db_index=False,
+    )
+    pension = models.ForeignKey(
+        Pension, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     old_amount = models.DecimalField(_("old amount"), null=True, blank=True, max_digits=14, decimal_places=2)
     new_amount = models.DecimalField(_("new amount"), max_digits=14, decimal_places=2)
     base_amount = models.DecimalField(_("base amount"), max_digits=18, decimal_places=6)

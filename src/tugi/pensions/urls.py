@@ -6,6 +6,6 @@ import importlib
 
 app_name = "pensions"
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["taxfiles", "parameters", "calculator", "runs", "register", "explain"]
 
 urlpatterns = [p for t in TOPICS for p in importlib.import_module(f"tugi.pensions.views.{t}").urlpatterns]
