@@ -19,5 +19,6 @@ urlpatterns = [
     path("scim/v2/", include("tugi.access.scim.urls")),
     path("sdmx/", include("tugi.classifiers.interop.urls")),
     path("fhir/", include("tugi.classifiers.interop.fhir_urls")),
+    path("ofrep/", include("tugi.delivery.ofrep_urls")),
     path("", include("tugi.core.urls")),
 ]

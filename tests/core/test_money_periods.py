@@ -197,3 +197,15 @@ def test_overlaps_is_symmetric(a: tuple[D, D | None], b: tuple[D, D | None], exp
 def test_covers_agrees_with_overlaps_of_a_single_day(start: D, length: int | None, day: D) -> None:
     end = None if length is None else start + dt.timedelta(days=length)
     assert covers(start, end, day) == overlaps(start, end, day, day)
+
+
+def test_working_days_skip_weekends_and_estonian_public_holidays() -> None:
+    import datetime as dt
+
+    from tugi.core.workdays import is_working_day, next_working_day, working_days_between
+
+    assert not is_working_day(dt.date(2026, 2, 24))  # Independence Day, a Tuesday
+    assert not is_working_day(dt.date(2026, 6, 23)) and not is_working_day(dt.date(2026, 6, 24))
+    assert next_working_day(dt.date(2026, 4, 3)) == dt.date(2026, 4, 6)  # Good Friday → Monday after Easter
+    assert next_working_day(dt.date(2026, 11, 23)) == dt.date(2026, 11, 23)
+    assert working_days_between(dt.date(2026, 12, 23), dt.date(2026, 12, 31)) == 4  # 24–27 Dec off

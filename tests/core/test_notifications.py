@@ -148,6 +148,24 @@ def test_a_new_subscriber_gets_a_repeated_notice_others_do_not(
     assert _notify(system) == {"emails": 0, "in_app": 1}
 
 
+def test_a_personal_message_reaches_only_the_named_user_not_the_subscribers(
+    topic: Topic, subscribers: dict[str, Any], system: Any, make_user: Any
+) -> None:
+    owner = make_user(username="owner", email="owner@tugi.example.com")
+    summary = notify(
+        topic="clone-test",
+        subject="Your week",
+        body="Two tasks wait for you.",
+        actor=system,
+        dedup_key="week-owner",
+        users=[owner],
+        personal=True,
+    )
+    assert summary == {"emails": 1, "in_app": 1}
+    assert list(OutboxMessage.objects.values_list("to_email", flat=True)) == ["owner@tugi.example.com"]
+    assert list(Notification.objects.values_list("user__username", flat=True)) == ["owner"]
+
+
 def test_unknown_topic_is_refused(system: Any) -> None:
     with no_audit_event(), pytest.raises(ValidationError) as info:
         notify(topic="no-such-topic", subject="s", body="b", actor=system, dedup_key="k")

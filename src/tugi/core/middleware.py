@@ -24,6 +24,7 @@ PUBLIC_PREFIXES = (
     "/i18n/",
     "/sdmx/",
     "/fhir/",
+    "/ofrep/",
 )
 
 

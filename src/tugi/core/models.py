@@ -301,6 +301,9 @@ class OutboxMessage(TugiModel):
     to_name = models.CharField(max_length=200, blank=True)
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
+    html_body = models.TextField(
+        _("HTML body"), blank=True, help_text=_("Sent as an HTML alternative when set.")
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING, db_index=True
     )

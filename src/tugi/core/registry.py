@@ -1,5 +1,6 @@
 """What each area contributes to the shell: desk widgets, search results, person sections,
-demo data, notification recipients, job handlers and periodic jobs.
+demo data, notification recipients, job handlers, periodic jobs and pending-item sources (what
+waits for a user, for the weekly summary).
 
 Areas register in their ``AppConfig.ready``; the kernel only iterates. Nothing here imports an area.
 """
@@ -61,6 +62,17 @@ class DemoLoader:
 
 
 @dataclass(frozen=True)
+class DemoService:
+    """A helper process the demo runs while it serves (e.g. a simulated external system):
+    ``start(stdout)`` starts it and returns a function that stops it. ``tugi demo`` calls it only
+    when it serves (not with ``--no-serve``), so loaders and tests never start it."""
+
+    key: str
+    start: Callable[[Any], Callable[[], None]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Recipient:
     email: str
     name: str = ""
@@ -85,15 +97,38 @@ class Periodic:
     start: Callable[[Any, str], Any]
 
 
+@dataclass(frozen=True)
+class PendingItem:
+    """Something that waits for a user (an approval, a review, an overdue task): for the weekly
+    summary and the "My week" page. ``due`` is when it falls due (None: no date)."""
+
+    title: str
+    url: str
+    due: dt.date | None = None
+    kind: Any = ""
+
+
+@dataclass(frozen=True)
+class PendingSource:
+    """``collect(user, today)`` returns the items waiting for ``user``; lower order is listed first."""
+
+    key: str
+    title: Any
+    collect: Callable[[Any, dt.date], list[PendingItem]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     desk_widgets: list[DeskWidget] = field(default_factory=list)
     search_providers: list[SearchProvider] = field(default_factory=list)
     person_sections: list[PersonSection] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
+    demo_services: list[DemoService] = field(default_factory=list)
     recipient_providers: list[Callable[[str], Iterable[Recipient]]] = field(default_factory=list)
     job_handlers: dict[str, JobHandler] = field(default_factory=dict)
     periodic: dict[str, Periodic] = field(default_factory=dict)
+    pending_sources: list[PendingSource] = field(default_factory=list)
 
     def add(self, item: Any) -> None:
         """Register one contribution (idempotent by key)."""
@@ -108,6 +143,8 @@ class Registry:
             SearchProvider: self.search_providers,
             PersonSection: self.person_sections,
             DemoLoader: self.demo_loaders,
+            DemoService: self.demo_services,
+            PendingSource: self.pending_sources,
         }
         target = targets[type(item)]
         target[:] = [x for x in target if x.key != item.key]

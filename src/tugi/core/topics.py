@@ -14,6 +14,16 @@ STANDARD_TOPICS = [
     ),
     ("mass-calculation", "Pensionikindlustuse massarvutus", "Progress of the yearly mass calculation."),
     ("classifier-published", "Klassifikaatori uus versioon", "A classifier version was published."),
+    (
+        "weekly-ticket-review",
+        "Testimise nädalaülevaade",
+        "Every Monday: tickets overdue or stalled in testing.",
+    ),
+    (
+        "testing-assignments",
+        "Testimisele suunatud piletid",
+        "Tickets routed to a tester after the UAT check.",
+    ),
 ]
 
 

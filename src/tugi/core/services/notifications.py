@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -97,10 +97,15 @@ def notify(
     reason: str = "",
     users: Iterable[Any] = (),
     emails: Iterable[Recipient] = (),
+    html: str = "",
+    personal: bool = False,
 ) -> dict[str, int]:
     """Tell everyone subscribed to ``topic`` and the named ``users`` (an approver, an owner): the
     named users in Tugi and, if they have an address, by e-mail. The same ``dedup_key`` never
-    reaches the same person twice."""
+    reaches the same person twice. ``html``, when given, goes with the e-mail as its HTML version.
+
+    A ``personal`` message (a user's own weekly summary, a reminder of their own task) goes only
+    to the named users and addresses, never to the topic's subscribers."""
     if not dedup_key:
         raise ValidationError({"dedup_key": _("A notification needs a key that makes it unique.")})
     from ..tasks import deliver_outbox_task
@@ -109,7 +114,7 @@ def notify(
         topic_obj = Topic.objects.filter(code=topic).first()
         if topic_obj is None:
             raise ValidationError({"topic": _("Unknown topic %(code)s.") % {"code": topic}})
-        mail_to, subscribers = _recipients(topic_obj)
+        mail_to, subscribers = ([], []) if personal else _recipients(topic_obj)
         named = [u for u in users if u is not None and u.is_active]
         in_app = list({u.pk: u for u in [*subscribers, *named]}.values())
         seen_emails = {r.email.lower() for r in mail_to}
@@ -131,6 +136,7 @@ def notify(
                 to_name=r.name,
                 subject=subject[:250],
                 body=body,
+                html_body=html,
             )
             for r in mail_to
             if r.email.lower() not in known_emails
@@ -199,14 +205,17 @@ def outbox_deliver(*, now: dt.datetime | None = None, limit: int = 200) -> dict[
         if not claimed:
             continue
         try:
-            EmailMessage(
+            email = EmailMultiAlternatives(
                 subject=message.subject,
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 # formataddr quotes a name such as "Tamm, Mari" that would otherwise read as two addresses
                 to=[formataddr((message.to_name, message.to_email)) if message.to_name else message.to_email],
                 headers={"X-Tugi-Message": str(message.pk)},
-            ).send()
+            )
+            if message.html_body:
+                email.attach_alternative(message.html_body, "text/html")
+            email.send()
         except (OSError, IntegrityError, ValueError) as exc:
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -74,6 +74,14 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def _serve(self, host: str, port: int) -> None:
+        stops = [service.start(self.stdout) for service in registry.demo_services]
+        try:
+            self._run(host, port)
+        finally:
+            for stop in stops:
+                stop()
+
+    def _run(self, host: str, port: int) -> None:
         tugi = [sys.executable, "-m", "tugi.cli"]
         web = subprocess.Popen(  # noqa: S603 - our own executable and arguments
             [
