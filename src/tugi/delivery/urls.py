@@ -6,6 +6,6 @@ import importlib
 
 app_name = "delivery"
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["deliveries", "tickets", "review", "go", "environments", "clones", "flags"]
 
 urlpatterns = [p for t in TOPICS for p in importlib.import_module(f"tugi.delivery.views.{t}").urlpatterns]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["deliveries", "environments", "demo_environments"]
 
 
 def register() -> None:

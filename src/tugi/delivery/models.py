@@ -1,1 +1,0 @@
-"""Delivery coordination: environments, clones, deliveries, tickets, feature flags, go / no-go."""
