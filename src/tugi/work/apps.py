@@ -12,6 +12,11 @@ class WorkConfig(AppConfig):
         "contact": {"domain_support": "vacd", "test_manager": "vacd", "finance": "v"},
         "contactsubscription": {"domain_support": "vad", "test_manager": "vad", "finance": "v"},
         "guide": {"domain_support": "vac", "test_manager": "vac", "finance": "v"},
+        "developmentrequest": {"domain_support": "vac", "test_manager": "vac"},
+        "requestreviewer": {"domain_support": "vac", "test_manager": "vac"},
+        "requestcomment": {"domain_support": "va", "test_manager": "va"},
+        "improvementproposal": {"domain_support": "vac", "test_manager": "vac", "finance": "va"},
+        "task": {"domain_support": "vac", "test_manager": "vac"},
     }
 
     def ready(self) -> None:

@@ -15,6 +15,7 @@ TOPICS = [
     "problems",
     "explain",
     "reports",
+    "pending",
     "demo",
 ]
 

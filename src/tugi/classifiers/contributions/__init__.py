@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TOPICS = ["classifiers", "changes", "dictionary", "interop", "demo"]
+TOPICS = ["classifiers", "changes", "dictionary", "interop", "pending", "demo"]
 
 
 def register() -> None:

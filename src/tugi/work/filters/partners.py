@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tugi.core.filters import TugiFilterSet
 from tugi.core.models import Topic
 
-from .models import Contact, Guide, Partner
+from ..models import Contact, Partner
 
 
 class PartnerFilter(TugiFilterSet):
@@ -38,21 +38,3 @@ class ContactFilter(TugiFilterSet):
 
     def search(self, qs: Any, name: str, value: Any) -> Any:
         return qs.filter(Q(name__icontains=value) | Q(role__icontains=value) | Q(email__icontains=value))
-
-
-class GuideFilter(TugiFilterSet):
-    q = filters.CharFilter(method="search", label=_("Search"))
-    overdue = filters.BooleanFilter(method="filter_overdue", label=_("Review overdue"))
-
-    class Meta:
-        model = Guide
-        fields = ["area", "kind", "owner"]
-
-    def search(self, qs: Any, name: str, value: Any) -> Any:
-        return qs.filter(Q(title__icontains=value) | Q(body__icontains=value))
-
-    def filter_overdue(self, qs: Any, name: str, value: Any) -> Any:
-        if value is None:
-            return qs
-        ids = [g.pk for g in qs if g.is_review_overdue()]
-        return qs.filter(pk__in=ids) if value else qs.exclude(pk__in=ids)

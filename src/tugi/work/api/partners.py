@@ -1,8 +1,7 @@
-"""The work area's API: partners, contacts, guides."""
+"""The API of the partners topic: partners and contacts."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,9 +10,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tugi.core.selectors import get_restricted
 
-from . import selectors, services
-from .markdown import render_markdown
-from .models import Guide, Partner
+from .. import selectors, services
+from ..models import Partner
 
 router = Router(tags=["work"])
 
@@ -58,32 +56,6 @@ class ContactOut(Schema):
         return sorted(s.topic.code for s in obj.subscriptions.all())
 
 
-class GuideOut(Schema):
-    slug: str
-    title: str
-    kind: str
-    area: str
-    owner: str
-    version: int
-    last_reviewed_on: dt.date
-    review_due_on: dt.date
-    review_overdue: bool
-    body: str
-    html: str
-
-    @staticmethod
-    def resolve_owner(obj: Guide) -> str:
-        return obj.owner.get_username()
-
-    @staticmethod
-    def resolve_review_overdue(obj: Guide) -> bool:
-        return obj.is_review_overdue()
-
-    @staticmethod
-    def resolve_html(obj: Guide) -> str:
-        return render_markdown(obj.body)
-
-
 @router.get("/partners", response=list[PartnerOut], summary="Partner organisations")
 @paginate(LimitOffsetPagination)
 def partner_list(request: HttpRequest, kind: str = "", q: str = "") -> Any:
@@ -116,15 +88,3 @@ def contact_list(request: HttpRequest, partner: int | None = None, topic: str = 
     if topic:
         qs = qs.filter(subscriptions__topic__code=topic)
     return qs
-
-
-@router.get("/guides", response=list[GuideOut], summary="Guides and process guides")
-@paginate(LimitOffsetPagination)
-def guide_list(request: HttpRequest, area: str = "") -> Any:
-    qs = selectors.guides(user=request.user)
-    return qs.filter(area=area) if area else qs
-
-
-@router.get("/guides/{slug}", response=GuideOut, summary="One guide, with its text rendered")
-def guide_get(request: HttpRequest, slug: str) -> Any:
-    return get_restricted(Guide.objects.select_related("owner"), request.user, slug=slug)

@@ -1,15 +1,14 @@
-"""Pages of the work area: partners and contacts, guides."""
+"""Pages of the partners topic: partner organisations and their contacts."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +16,11 @@ from tugi.core.permissions import can
 from tugi.core.selectors import get_restricted
 from tugi.core.viewkit import form_view, list_view, need
 
-from . import selectors, services
-from .filters import ContactFilter, GuideFilter, PartnerFilter
-from .forms import ContactForm, GuideForm, PartnerForm
-from .markdown import render_markdown
-from .models import Contact, Guide, Partner
-from .tables import ContactTable, GuideTable, PartnerTable
+from .. import selectors, services
+from ..filters import ContactFilter, PartnerFilter
+from ..forms import ContactForm, PartnerForm
+from ..models import Contact, Partner
+from ..tables import ContactTable, PartnerTable
 
 
 def partner_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
@@ -132,68 +130,13 @@ def contact_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     )
 
 
-def guide_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    need(request, "work.view_guide")
-    return list_view(
-        request,
-        filterset=GuideFilter(request.GET, queryset=selectors.guides(user=request.user)),
-        table_class=GuideTable,
-        template="work/guide_list.html",
-        export_name="guides.csv",
-    )
-
-
-def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    guide = get_restricted(Guide.objects.select_related("owner"), request.user, slug=slug)
-    return render(
-        request,
-        "work/guide_detail.html",
-        {
-            "guide": guide,
-            "html": render_markdown(guide.body),
-            "can_edit": can(request.user, "work.change_guide"),
-            "can_review": services.guide_can_confirm_review(guide=guide, actor=request.user),
-        },
-    )
-
-
-def guide_create(request: HttpRequest) -> HttpResponse:
-    need(request, "work.add_guide")
-    form = GuideForm(
-        request.POST or None, initial={"owner": request.user.pk, "last_reviewed_on": dt.date.today()}
-    )
-    return form_view(
-        request,
-        form,
-        lambda d: services.guide_create(actor=request.user, **d),
-        title=_("New guide"),
-        success=lambda g: redirect("work:guide_detail", g.slug),
-        message=_("Guide saved."),
-    )
-
-
-def guide_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    need(request, "work.change_guide")
-    guide = get_restricted(Guide.objects.all(), request.user, "change", slug=slug)
-    form = GuideForm(request.POST or None, initial={f: getattr(guide, f) for f in services.GUIDE_FIELDS})
-    return form_view(
-        request,
-        form,
-        lambda d: services.guide_update(guide=guide, actor=request.user, **d),
-        title=_("Edit %(name)s") % {"name": guide},
-        success=lambda g: redirect("work:guide_detail", g.slug),
-    )
-
-
-@require_POST
-def guide_review(request: HttpRequest, slug: str) -> HttpResponse:
-    need(request, "work.change_guide")
-    guide = get_restricted(Guide.objects.all(), request.user, "change", slug=slug)
-    try:
-        services.guide_mark_reviewed(guide=guide, actor=request.user, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Review confirmed."))
-    return redirect("work:guide_detail", guide.slug)
+urlpatterns: list[URLPattern] = [
+    path("partners/", partner_list, name="partner_list"),
+    path("partners/new/", partner_create, name="partner_create"),
+    path("partners/<int:pk>/", partner_detail, name="partner_detail"),
+    path("partners/<int:pk>/edit/", partner_edit, name="partner_edit"),
+    path("partners/<int:partner_pk>/contacts/new/", contact_create, name="contact_create"),
+    path("contacts/", contact_list, name="contact_list"),
+    path("contacts/<int:pk>/edit/", contact_edit, name="contact_edit"),
+    path("contacts/<int:pk>/delete/", contact_delete, name="contact_delete"),
+]
