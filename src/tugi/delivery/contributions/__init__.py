@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TOPICS: list[str] = ["deliveries", "environments", "demo_environments"]
+TOPICS: list[str] = ["deliveries", "environments", "demo_environments", "pending"]
 
 
 def register() -> None:

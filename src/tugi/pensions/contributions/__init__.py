@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TOPICS: list[str] = ["taxfiles", "parameters", "runs", "register", "demo"]
+TOPICS: list[str] = ["taxfiles", "parameters", "runs", "register", "demo", "pending"]
 
 
 def register() -> None:

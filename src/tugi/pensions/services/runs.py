@@ -124,35 +124,33 @@ def _locked(run: CalculationRun) -> CalculationRun:
     return CalculationRun.objects.select_for_update().get(pk=run.pk)
 
 
+def _mark_computing(run: CalculationRun, actor: Any) -> CalculationRun:
+    """Lock the run and mark it computing by ``actor`` (from draft, failed or computed: a
+    recomputation replaces the staged results and any approval)."""
+    require(actor, "pensions.add_calculationrun")
+    run = _locked(run)
+    if run.status not in (RunStatus.DRAFT, RunStatus.FAILED, RunStatus.COMPUTED):
+        raise ValidationError(
+            {
+                "status": _("A run that is %(status)s cannot be computed.")
+                % {"status": run.get_status_display()}
+            }
+        )
+    run.status, run.error = RunStatus.COMPUTING, ""
+    run.computed_by, run.computed_at = actor, None
+    run.approved_by, run.approved_at = None, None
+    fields = ["status", "error", "computed_by", "computed_at", "approved_by", "approved_at", "updated_at"]
+    run.save(update_fields=fields)
+    return run
+
+
 def run_compute(*, run: CalculationRun, actor: Any) -> Any:
-    """Start computing ``run`` in the background (from draft, failed or computed: a recomputation
-    replaces the staged results). Returns the job; its page and the run's page show the progress."""
+    """Start computing ``run`` in the background. Returns the job; its page and the run's page
+    show the progress."""
     from tugi.core.services import job_start
 
-    require(actor, "pensions.add_calculationrun")
     with transaction.atomic():
-        run = _locked(run)
-        if run.status not in (RunStatus.DRAFT, RunStatus.FAILED, RunStatus.COMPUTED):
-            raise ValidationError(
-                {
-                    "status": _("A run that is %(status)s cannot be computed.")
-                    % {"status": run.get_status_display()}
-                }
-            )
-        run.status, run.error = RunStatus.COMPUTING, ""
-        run.computed_by, run.computed_at = actor, None
-        run.approved_by, run.approved_at = None, None
-        run.save(
-            update_fields=[
-                "status",
-                "error",
-                "computed_by",
-                "computed_at",
-                "approved_by",
-                "approved_at",
-                "updated_at",
-            ]
-        )
+        run = _mark_computing(run, actor)
         # The job's own audit event (core.job_started) records who started the computation.
         job = job_start(
             kind=COMPUTE_JOB,
@@ -170,30 +168,8 @@ def run_compute(*, run: CalculationRun, actor: Any) -> Any:
 def run_compute_now(*, run: CalculationRun, actor: Any, progress: Any | None = None) -> CalculationRun:
     """Compute ``run`` here and now, without a background job (the demo loader, benchmarks).
     The run ends computed or failed like a background computation; a failure is raised again."""
-    require(actor, "pensions.add_calculationrun")
     with transaction.atomic():
-        run = _locked(run)
-        if run.status not in (RunStatus.DRAFT, RunStatus.FAILED, RunStatus.COMPUTED):
-            raise ValidationError(
-                {
-                    "status": _("A run that is %(status)s cannot be computed.")
-                    % {"status": run.get_status_display()}
-                }
-            )
-        run.status, run.error = RunStatus.COMPUTING, ""
-        run.computed_by, run.computed_at = actor, None
-        run.approved_by, run.approved_at = None, None
-        run.save(
-            update_fields=[
-                "status",
-                "error",
-                "computed_by",
-                "computed_at",
-                "approved_by",
-                "approved_at",
-                "updated_at",
-            ]
-        )
+        run = _mark_computing(run, actor)
         announce(run, "started", actor)
     runs_compute.run_compute_execute(run_id=run.pk, progress=progress)
     run.refresh_from_db()
