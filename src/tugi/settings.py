@@ -215,6 +215,14 @@ EMAIL_USE_TLS = env_bool("TUGI_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("TUGI_EMAIL_FROM", "tugi@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TUGI_OUTBOX_MAX_ATTEMPTS", "5"))
+# Tugi's own address for links in e-mails (e.g. https://tugi.example.ee); empty: relative links.
+TUGI_BASE_URL = os.environ.get("TUGI_BASE_URL", "")
+
+# Delivery: readiness checks, clone notices, the weekly review.
+TUGI_READINESS_TIMEOUT = float(os.environ.get("TUGI_READINESS_TIMEOUT", "3"))
+TUGI_CLONE_MAX_AGE_DAYS = int(os.environ.get("TUGI_CLONE_MAX_AGE_DAYS", "30"))
+TUGI_CLONE_NOTICE_DAYS = int(os.environ.get("TUGI_CLONE_NOTICE_DAYS", "5"))
+TUGI_STALLED_WORKING_DAYS = int(os.environ.get("TUGI_STALLED_WORKING_DAYS", "5"))
 
 API_TOKEN_DEFAULT_DAYS = 90
 
