@@ -109,6 +109,7 @@ def render_pdf(title: str, blocks: Iterable[Block], *, subject: str = "", author
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
+        invariant=True,  # the same blocks give the same bytes (stored documents keep their hash)
     )
     doc.build(story)
     return buffer.getvalue()

@@ -8,8 +8,6 @@ decider) co-approves it; a final Go moves the delivery to approved.
 
 from __future__ import annotations
 
-import io
-import os
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +20,6 @@ from tugi.core.permissions import require
 
 from ..audit_events_deliveries import DeliveryEvent
 from ..models import Decision, Delivery, DeliveryStatus, GoDecision
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-)
 
 
 def _approve_delivery(delivery: Delivery) -> bool:
@@ -158,105 +151,51 @@ def go_coapprove(*, decision: GoDecision, actor: Any, reason: str = "") -> GoDec
     return go
 
 
-def _font() -> str:
-    """DejaVu Sans when the system has it (every Estonian letter), else Helvetica whose WinAnsi
-    encoding also holds õ ä ö ü š ž."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for path in FONT_CANDIDATES:
-        if os.path.exists(path):
-            if "TugiSans" not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont("TugiSans", path))
-            return "TugiSans"
-    return "Helvetica"
-
-
 def decision_pdf(go: GoDecision) -> bytes:
-    """The decision as a one-or-more page PDF: delivery, decision, checklist, risks, evidence hash."""
-    from xml.sax.saxutils import escape
+    """The decision as a PDF: delivery, decision, checklist, risks, tickets, evidence hash."""
+    from tugi.core.pdf import Block, Heading, Para, Table, render_pdf
 
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = _font()
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = font
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        title=f"Go / no-go {go.delivery}",
-        author="Tugi",
-        invariant=1,
-    )
     delivery = go.delivery
 
-    def p(text: Any, style: str = "BodyText") -> Paragraph:
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), styles[style])
+    def when(moment: Any) -> str:
+        return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
-    who = go.decided_by.get_full_name() or go.decided_by.get_username()
-    story: list[Any] = [
-        p(_("Go / no-go decision: %(delivery)s") % {"delivery": delivery}, "Title"),
-        p(
+    def name(user: Any) -> str:
+        return user.get_full_name() or user.get_username()
+
+    blocks: list[Block] = [
+        Para(
             _("%(kind)s delivery of %(system)s, version %(version)s.")
             % {"kind": delivery.get_kind_display(), "system": delivery.system, "version": delivery.version}
         ),
-        p(
+        Heading(
             _("Decision: %(decision)s, by %(who)s on %(when)s.")
             % {
                 "decision": go.get_decision_display(),
-                "who": who,
-                "when": timezone.localtime(go.decided_at).strftime("%d.%m.%Y %H:%M"),
+                "who": name(go.decided_by),
+                "when": when(go.decided_at),
             },
-            "Heading2",
+            2,
         ),
     ]
     if go.co_approval_required:
-        if go.co_approved_by:
-            story.append(
-                p(
-                    _("Co-approved by %(who)s on %(when)s.")
-                    % {
-                        "who": go.co_approved_by.get_full_name() or go.co_approved_by.get_username(),
-                        "when": timezone.localtime(go.co_approved_at).strftime("%d.%m.%Y %H:%M"),
-                    }
-                )
+        blocks.append(
+            Para(
+                _("Co-approved by %(who)s on %(when)s.")
+                % {"who": name(go.co_approved_by), "when": when(go.co_approved_at)}
+                if go.co_approved_by
+                else _("Waiting for the co-approval of the head of department.")
             )
-        else:
-            story.append(p(_("Waiting for the co-approval of the head of department.")))
-    story.append(Spacer(1, 4 * mm))
-    rows = [[p(_("Item")), p(_("Met")), p(_("Detail"))]]
-    for item in go.checklist:
-        rows.append([p(item["label"]), p(_("yes") if item["ok"] else _("NO")), p(item["detail"])])
-    table = Table(rows, colWidths=[60 * mm, 15 * mm, 99 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
         )
-    )
-    story.append(table)
+    rows = [[item["label"], _("yes") if item["ok"] else _("NO"), item["detail"]] for item in go.checklist]
+    blocks.append(Table([_("Item"), _("Met"), _("Detail")], rows, widths=[165, 45, 283]))
     if go.accepted_risks:
-        story += [Spacer(1, 4 * mm), p(_("Accepted risks"), "Heading3"), p(go.accepted_risks)]
+        blocks += [Heading(_("Accepted risks"), 3), Para(go.accepted_risks)]
     if go.note:
-        story += [Spacer(1, 2 * mm), p(_("Note"), "Heading3"), p(go.note)]
+        blocks += [Heading(_("Note"), 3), Para(go.note)]
     tickets = go.evidence.get("tickets", [])
     if tickets:
-        story += [Spacer(1, 4 * mm), p(_("Tickets"), "Heading3")]
-        story += [p(f"{t['key']} · {t['title']} · {t['status']}") for t in tickets[:200]]
-    story += [
-        Spacer(1, 4 * mm),
-        p(_("Release evidence SHA-256: %(hash)s") % {"hash": go.evidence_sha256}),
-    ]
-    doc.build(story)
-    return buffer.getvalue()
+        blocks.append(Heading(_("Tickets"), 3))
+        blocks += [Para(f"{t['key']} · {t['title']} · {t['status']}") for t in tickets[:200]]
+    blocks.append(Para(_("Release evidence SHA-256: %(hash)s") % {"hash": go.evidence_sha256}))
+    return render_pdf(_("Go / no-go decision: %(delivery)s") % {"delivery": delivery}, blocks)
