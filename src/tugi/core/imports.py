@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ class ImportError_(Exception):
 
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+T = TypeVar("T")
 
 
 def decode(content: bytes) -> str:
@@ -89,3 +92,32 @@ def read_csv_rows(
         yield line, dict(zip(header, values, strict=True))
     if shape_errors:
         raise ImportError_(shape_errors)
+
+
+def parse_csv_rows(
+    content: bytes,
+    parse: Callable[[int, dict[str, str]], T],
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    delimiter: str = ";",
+) -> list[T]:
+    """Every row of a header-first CSV turned into ``T`` by ``parse(line, record)``, or an
+    ImportError_ listing every bad line: the ones ``parse`` refused with a ValidationError (its
+    fields become the error's fields), the ones with a wrong number of fields, a bad header. A file
+    without data rows is refused too. Nothing partial is returned."""
+    rows: list[T] = []
+    errors: list[LineError] = []
+    try:
+        for line, record in read_csv_rows(content, required=required, optional=optional, delimiter=delimiter):
+            try:
+                rows.append(parse(line, record))
+            except ValidationError as exc:
+                errors.extend(LineError.from_validation_error(line, exc))
+    except ImportError_ as exc:  # a bad header or encoding, or lines with a wrong number of fields
+        errors.extend(exc.errors)
+    if errors:
+        raise ImportError_(sorted(errors, key=lambda e: e.line))
+    if not rows:
+        raise ImportError_([LineError(1, "", _("The file has no data rows."))])
+    return rows

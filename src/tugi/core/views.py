@@ -28,6 +28,7 @@ from .forms import (
     UploadForm,
     apply_errors,
 )
+from .imports import ImportError_
 from .models import Job, Person, Topic
 from .permissions import can
 from .registry import registry
@@ -132,7 +133,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
         content = form.cleaned_data["file"].read()
         try:
             services.persons_import_validate(content)
-        except services.persons.ImportError_ as exc:
+        except ImportError_ as exc:
             errors = exc.errors
         else:
             digest, _path = store_upload(content, ".csv")

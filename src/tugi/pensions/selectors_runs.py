@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.selectors import get_restricted
+from tugi.engine.yearly import RESULT_COLUMNS
 
 from .models import CalculationRun, RunKind, RunPensionResult, RunPersonResult, RunStatus
 
@@ -165,16 +166,7 @@ def results_rows(run: CalculationRun) -> tuple[list[str], Any]:
             .iterator(chunk_size=5000)
         )
         return header, rows
-    header = [
-        "person_code",
-        "year",
-        "pension_part",
-        "insured_base",
-        "service_fraction",
-        "funded_factor",
-        "insurance_share",
-        "joint_share",
-    ]
+    header = list(RESULT_COLUMNS)
     rows = (
         RunPersonResult.objects.filter(run=run)
         .order_by("person_code")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ..audit import CoreEvent, audit_record
 from ..crud import save_changes, save_new
 from ..identity import birth_date, clean_personal_code, sex
-from ..imports import ImportError_, LineError, read_csv_rows
+from ..imports import parse_csv_rows
 from ..models import Person
 from ..permissions import require
 
@@ -101,43 +101,32 @@ class PersonRow:
 
 def persons_import_validate(content: bytes) -> list[PersonRow]:
     """Parse and check a whole persons CSV; raise ImportError_ listing every bad line."""
-    rows: list[PersonRow] = []
-    errors: list[LineError] = []
     seen: dict[str, int] = {}
-    try:
-        for line, record in read_csv_rows(content, required=PERSON_COLUMNS[:3], optional=PERSON_COLUMNS[3:]):
+
+    def parse(line: int, record: dict[str, str]) -> PersonRow:
+        code = clean_personal_code(record["personal_code"])
+        first, last = _clean_names(record["first_name"], record["last_name"])
+        death_text = (record.get("date_of_death") or "").strip()
+        death = None
+        if death_text:
             try:
-                code = clean_personal_code(record["personal_code"])
-                first, last = _clean_names(record["first_name"], record["last_name"])
-                death_text = (record.get("date_of_death") or "").strip()
-                death = None
-                if death_text:
-                    try:
-                        death = dt.date.fromisoformat(death_text)
-                    except ValueError:
-                        raise ValidationError(
-                            {"date_of_death": _("Date of death must be a date like 2024-03-31.")}
-                        ) from None
-                _check_death(code, death)
-                if code in seen:
-                    raise ValidationError(
-                        {
-                            "personal_code": _("The same personal code is already on line %(line)d.")
-                            % {"line": seen[code]}
-                        }
-                    )
-                seen[code] = line
-                rows.append(PersonRow(line, code, first, last, death))
-            except ValidationError as exc:
-                errors.extend(LineError.from_validation_error(line, exc))
-    except ImportError_ as exc:  # a bad header or encoding, or lines with a wrong number of fields
-        errors.extend(exc.errors)
-        errors.sort(key=lambda e: e.line)
-    if errors:
-        raise ImportError_(errors)
-    if not rows:
-        raise ImportError_([LineError(1, "", _("The file has no data rows."))])
-    return rows
+                death = dt.date.fromisoformat(death_text)
+            except ValueError:
+                raise ValidationError(
+                    {"date_of_death": _("Date of death must be a date like 2024-03-31.")}
+                ) from None
+        _check_death(code, death)
+        if code in seen:
+            raise ValidationError(
+                {
+                    "personal_code": _("The same personal code is already on line %(line)d.")
+                    % {"line": seen[code]}
+                }
+            )
+        seen[code] = line
+        return PersonRow(line, code, first, last, death)
+
+    return parse_csv_rows(content, parse, required=PERSON_COLUMNS[:3], optional=PERSON_COLUMNS[3:])
 
 
 def persons_import(*, content: bytes, actor: Any, progress: Any = None, reason: str = "") -> dict[str, int]:

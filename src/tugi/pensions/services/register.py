@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from tugi.core.audit import audit_record
 from tugi.core.crud import save_fields, save_new
 from tugi.core.identity import birth_date, clean_personal_code, sex
-from tugi.core.imports import ImportError_, LineError, read_csv_rows
+from tugi.core.imports import ImportError_, LineError, parse_csv_rows
 from tugi.core.models import Person
 from tugi.core.permissions import require
+from tugi.engine import generate
 
 from ..audit_events import PensionEvent
 from ..models import AmountReason, Pension, PensionAmount, PensionRule, PensionStatus, PensionType
@@ -451,17 +452,7 @@ def amount_correct(
 
 # --- pensioner register import ----------------------------------------------------------------------
 
-PENSIONER_COLUMNS = (
-    "person_code",
-    "first_name",
-    "last_name",
-    "pension_type",
-    "start_date",
-    "service_years",
-    "adjustment_factor",
-    "insurance_shares",
-    "joint_shares",
-)
+PENSIONER_COLUMNS = generate.PENSIONER_COLUMNS  # the generator writes the file this import reads
 
 
 @dataclass(frozen=True)
@@ -487,65 +478,53 @@ def _type_lookup() -> dict[str, PensionType]:
 def pensioners_validate(content: bytes) -> list[PensionerRow]:
     """Parse and check a whole pensioner file; raise ImportError_ listing every bad line and field."""
     types = _type_lookup()
-    rows: list[PensionerRow] = []
-    errors: list[LineError] = []
     seen: dict[tuple[str, int], int] = {}
-    try:
-        for line, record in read_csv_rows(content, required=PENSIONER_COLUMNS):
-            try:
-                problems: dict[str, list[str]] = {}
-                code = first = last = ""
-                try:
-                    code = clean_personal_code(record["person_code"], field="person_code")
-                except ValidationError as exc:
-                    problems.update(exc.message_dict)
-                first, last = record["first_name"].strip(), record["last_name"].strip()
-                if not first:
-                    problems["first_name"] = [_("First name is required.")]
-                if not last:
-                    problems["last_name"] = [_("Last name is required.")]
-                pension_type = types.get(record["pension_type"].strip())
-                if pension_type is None:
-                    problems["pension_type"] = [_("Unknown pension type.")]
-                start: dt.date | None = None
-                try:
-                    start = dt.date.fromisoformat(record["start_date"].strip())
-                except ValueError:
-                    problems["start_date"] = [_("Start date must be a date like 2024-03-31.")]
-                try:
-                    figures = check_figures(
-                        service_years=record["service_years"],
-                        insurance_shares=record["insurance_shares"],
-                        joint_shares=record["joint_shares"],
-                        adjustment_factor=record["adjustment_factor"],
-                    )
-                except ValidationError as exc:
-                    problems.update(exc.message_dict)
-                if code and start and start < birth_date(code):
-                    problems["start_date"] = [_("The start date cannot be before the date of birth.")]
-                if code and pension_type is not None:
-                    key = (code, pension_type.pk)
-                    if key in seen:
-                        problems["person_code"] = [
-                            _("The same person and pension type are already on line %(line)d.")
-                            % {"line": seen[key]}
-                        ]
-                    else:
-                        seen[key] = line
-                if problems:
-                    raise ValidationError(problems)
-                assert pension_type is not None and start is not None
-                rows.append(PensionerRow(line, code, first, last, pension_type, start, figures))
-            except ValidationError as exc:
-                errors.extend(LineError.from_validation_error(line, exc))
-    except ImportError_ as exc:
-        errors.extend(exc.errors)
-        errors.sort(key=lambda e: e.line)
-    if errors:
-        raise ImportError_(errors)
-    if not rows:
-        raise ImportError_([LineError(1, "", _("The file has no data rows."))])
-    return rows
+
+    def parse(line: int, record: dict[str, str]) -> PensionerRow:
+        problems: dict[str, list[str]] = {}
+        code = first = last = ""
+        try:
+            code = clean_personal_code(record["person_code"], field="person_code")
+        except ValidationError as exc:
+            problems.update(exc.message_dict)
+        first, last = record["first_name"].strip(), record["last_name"].strip()
+        if not first:
+            problems["first_name"] = [_("First name is required.")]
+        if not last:
+            problems["last_name"] = [_("Last name is required.")]
+        pension_type = types.get(record["pension_type"].strip())
+        if pension_type is None:
+            problems["pension_type"] = [_("Unknown pension type.")]
+        start: dt.date | None = None
+        try:
+            start = dt.date.fromisoformat(record["start_date"].strip())
+        except ValueError:
+            problems["start_date"] = [_("Start date must be a date like 2024-03-31.")]
+        try:
+            figures = check_figures(
+                service_years=record["service_years"],
+                insurance_shares=record["insurance_shares"],
+                joint_shares=record["joint_shares"],
+                adjustment_factor=record["adjustment_factor"],
+            )
+        except ValidationError as exc:
+            problems.update(exc.message_dict)
+        if code and start and start < birth_date(code):
+            problems["start_date"] = [_("The start date cannot be before the date of birth.")]
+        if code and pension_type is not None:
+            key = (code, pension_type.pk)
+            if key in seen:
+                problems["person_code"] = [
+                    _("The same person and pension type are already on line %(line)d.") % {"line": seen[key]}
+                ]
+            else:
+                seen[key] = line
+        if problems:
+            raise ValidationError(problems)
+        assert pension_type is not None and start is not None
+        return PensionerRow(line, code, first, last, pension_type, start, figures)
+
+    return parse_csv_rows(content, parse, required=PENSIONER_COLUMNS)
 
 
 def pensioners_import(*, path: Path, actor: Any, reason: str = "") -> dict[str, int]:

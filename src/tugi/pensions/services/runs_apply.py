@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
+from tugi.engine.yearly import RESULT_COLUMNS
+
 from ..models import (
     AmountReason,
     CalculationRun,
@@ -23,16 +25,7 @@ from ..models import (
     RunPersonResult,
 )
 
-YEAR_FIELDS = [
-    "person_code",
-    "year",
-    "pension_part",
-    "insured_base",
-    "service_fraction",
-    "funded_factor",
-    "insurance_share",
-    "joint_share",
-]
+YEAR_FIELDS = list(RESULT_COLUMNS)  # the engine's result columns are the staged and register columns
 AMOUNT_COPIED = [
     "base_amount",
     "year_value",
