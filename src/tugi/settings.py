@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tugi.classifiers",
     "tugi.pensions",
     "tugi.delivery",
+    "tugi.testing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,12 @@
+"""What the testing area adds to the shell; each topic module has a ``register()``."""
+
+from __future__ import annotations
+
+import importlib
+
+TOPICS: list[str] = []
+
+
+def register() -> None:
+    for topic in TOPICS:
+        importlib.import_module(f"{__name__}.{topic}").register()

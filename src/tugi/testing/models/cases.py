@@ -1,0 +1,3 @@
+"""Testing models: cases."""
+
+__all__: list[str] = []

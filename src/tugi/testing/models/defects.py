@@ -1,0 +1,3 @@
+"""Testing models: defects."""
+
+__all__: list[str] = []

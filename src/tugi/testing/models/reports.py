@@ -1,0 +1,3 @@
+"""Testing models: reports."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Testing models: runs."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Testing models: testdata."""
+
+__all__: list[str] = []
