@@ -6,11 +6,17 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tugi.core.context import system_actor
 from tugi.core.roles import Role
 
 from .factories import UserFactory
+
+# Property tests check rules, not speed: a busy CI machine must not fail them for slow generation.
+hypothesis_settings.register_profile("tugi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("tugi")
 
 
 @pytest.fixture
