@@ -52,7 +52,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, locale="et-EE")
-    context.set_default_timeout(10_000)
+    # Generous: the first request of a run imports every area (Ibis, DuckDB…) on a possibly busy machine.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
