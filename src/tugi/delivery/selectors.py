@@ -43,3 +43,59 @@ def open_defect_links(delivery: Delivery) -> QuerySet[TicketLink]:
         .select_related("ticket")
         .order_by("ticket__key", "title")
     )
+
+
+def ticket_is_finished(ticket: Ticket) -> bool:
+    """True when the ticket's own status says testing is over (passed, accepted, done, cancelled)."""
+    from .models.deliveries import TICKET_FINISHED
+
+    return ticket.status in TICKET_FINISHED
+
+
+def register_evidence_provider(provider: Any) -> None:
+    """Add a go / no-go evidence provider ``provider(ticket) -> dict | None`` (see
+    ``selectors_go``); registering the same function twice has no effect."""
+    from .selectors_go import EVIDENCE_PROVIDERS
+
+    if provider not in EVIDENCE_PROVIDERS:
+        EVIDENCE_PROVIDERS.append(provider)
+
+
+def environments_for_choice() -> QuerySet[Any]:
+    """Every environment, by system, kind and name (for a form's choice of environment)."""
+    from .models import Environment
+
+    return Environment.objects.order_by("system", "kind", "name")
+
+
+def ticket_model() -> type[Ticket]:
+    """The ticket model, for a form field's query set type."""
+    return Ticket
+
+
+def tickets_by_keys(keys: list[str]) -> list[Ticket]:
+    """The tickets with these keys (unknown keys are left out)."""
+    return list(Ticket.objects.filter(key__in=keys).order_by("key"))
+
+
+def register_evidence_provider_first(provider: Any) -> None:
+    """Like ``register_evidence_provider`` but asked before the others: for a provider that adds
+    to what the others say (see ``evidence_without``); registering twice has no effect."""
+    from .selectors_go import EVIDENCE_PROVIDERS
+
+    if provider not in EVIDENCE_PROVIDERS:
+        EVIDENCE_PROVIDERS.insert(0, provider)
+
+
+def evidence_without(ticket: Ticket, provider: Any) -> dict[str, Any]:
+    """A ticket's go / no-go evidence from the providers other than ``provider`` (or, when none
+    answers, from the ticket's status and links)."""
+    from .selectors_go import EVIDENCE_PROVIDERS, _link_evidence
+
+    for other in EVIDENCE_PROVIDERS:
+        if other is provider:
+            continue
+        found = other(ticket)
+        if found is not None:
+            return found
+    return _link_evidence(ticket)

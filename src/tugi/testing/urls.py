@@ -6,6 +6,6 @@ import importlib
 
 app_name = "testing"
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["cases", "runs", "defects", "junit", "reports", "trainings", "testdata"]
 
 urlpatterns = [p for t in TOPICS for p in importlib.import_module(f"tugi.testing.views.{t}").urlpatterns]

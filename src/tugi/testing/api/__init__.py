@@ -8,7 +8,7 @@ from ninja import Router
 
 router = Router(tags=["testing"])
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["cases", "runs", "defects", "junit", "reports", "testdata"]
 
 for _topic in TOPICS:
     router.add_router("", importlib.import_module(f"{__name__}.{_topic}").router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-TOPICS: list[str] = []
+TOPICS: list[str] = ["cases", "runs", "defects", "reports", "testdata", "demo"]
 
 
 def register() -> None:

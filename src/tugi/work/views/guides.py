@@ -52,7 +52,12 @@ def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def guide_create(request: HttpRequest) -> HttpResponse:
     need(request, "work.add_guide")
     form = GuideForm(
-        request.POST or None, initial={"owner": request.user.pk, "last_reviewed_on": dt.date.today()}
+        request.POST or None,
+        initial={
+            "owner": request.user.pk,
+            "last_reviewed_on": dt.date.today(),
+            "area": request.GET.get("area", ""),  # e.g. from the testing guidance page
+        },
     )
     return form_view(
         request,
