@@ -30,6 +30,7 @@ from tugi.delivery.selectors import ticket_model
 
 from ..audit_events_cases import CaseEvent
 from ..models import CasePriority, CaseVersion, TestCase, TestSystem
+from ..selectors_cases import EXPORT_HEADER
 
 CASE_FIELDS = (
     "key",
@@ -46,20 +47,7 @@ TEXT_FIELDS = ("preconditions", "steps", "test_data")
 KEY_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,9}$")
 KEY_PREFIX = "TC"
 
-IMPORT_COLUMNS = (
-    "key",
-    "title",
-    "system",
-    "module",
-    "priority",
-    "tags",
-    "automated",
-    "automated_name",
-    "preconditions",
-    "steps",
-    "test_data",
-    "tickets",
-)
+IMPORT_COLUMNS = tuple(EXPORT_HEADER)  # an export imports again unchanged
 REQUIRED_COLUMNS = ("title", "system")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
