@@ -61,3 +61,28 @@ def list_view(
     if request.GET.get("export") == "csv":
         return table_csv_response(table, export_name)
     return render(request, template, {"filter": filterset, "table": table, **(extra or {})})
+
+
+def import_view(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """An import page: validate ``form``, call the import service with its cleaned data and show
+    its summary, or every bad line of a rejected file (answered 400) or the field errors."""
+    from .imports import ImportError_
+
+    errors: list[Any] = []
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = call(form.cleaned_data)
+        except ImportError_ as exc:
+            errors = exc.errors
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    context = {"form": form, "errors": errors, "summary": summary, **(extra or {})}
+    return render(request, template, context, status=400 if errors else 200)

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tugi.core.forms import apply_errors
-from tugi.core.imports import ImportError_
 from tugi.core.permissions import can
-from tugi.core.viewkit import form_view, list_view, need
+from tugi.core.viewkit import form_view, import_view, list_view, need
 
 from .. import selectors_tickets as selectors
 from ..filters.tickets import TicketFilter
@@ -258,31 +257,14 @@ def link_signoff(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
 def ticket_import(request: HttpRequest) -> HttpResponse:
     need(request, "delivery.add_ticket")
     need(request, "delivery.change_ticket")
-    form = TicketImportForm(request.POST or None, request.FILES or None)
-    errors: list[Any] = []
-    summary = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            summary = services.tickets_import(
-                content=form.cleaned_data["file"].read(),
-                fmt=form.cleaned_data["fmt"],
-                actor=request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ImportError_ as exc:
-            errors = exc.errors
-        except ValidationError as exc:
-            apply_errors(form, exc)
-    return render(
+    return import_view(
         request,
-        "delivery/tickets_import.html",
-        {
-            "form": form,
-            "errors": errors,
-            "summary": summary,
-            "status_map": sorted(services.STATUS_MAP.items()),
-        },
-        status=400 if errors else 200,
+        TicketImportForm(request.POST or None, request.FILES or None),
+        lambda d: services.tickets_import(
+            content=d["file"].read(), fmt=d["fmt"], actor=request.user, reason=d.get("reason", "")
+        ),
+        template="delivery/tickets_import.html",
+        extra={"status_map": sorted(services.STATUS_MAP.items())},
     )
 
 

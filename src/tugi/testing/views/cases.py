@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from tugi.core.exports import rows_csv_response
 from tugi.core.forms import apply_errors
-from tugi.core.imports import ImportError_
 from tugi.core.permissions import can
-from tugi.core.viewkit import list_view, need
+from tugi.core.viewkit import import_view, list_view, need
 
 from .. import selectors_cases as selectors
 from .. import selectors_runs
@@ -168,26 +167,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_import(request: HttpRequest) -> HttpResponse:
     need(request, "testing.add_testcase")
     need(request, "testing.change_testcase")
-    form = CaseImportForm(request.POST or None, request.FILES or None)
-    errors: list[Any] = []
-    summary = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            summary = services.cases_import(
-                content=form.cleaned_data["file"].read(),
-                fmt=form.cleaned_data["fmt"],
-                actor=request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ImportError_ as exc:
-            errors = exc.errors
-        except ValidationError as exc:
-            apply_errors(form, exc)
-    return render(
+    return import_view(
         request,
-        "testing/case_import.html",
-        {"form": form, "errors": errors, "summary": summary, "columns": services.IMPORT_COLUMNS},
-        status=400 if errors else 200,
+        CaseImportForm(request.POST or None, request.FILES or None),
+        lambda d: services.cases_import(
+            content=d["file"].read(), fmt=d["fmt"], actor=request.user, reason=d.get("reason", "")
+        ),
+        template="testing/case_import.html",
+        extra={"columns": services.IMPORT_COLUMNS},
     )
 
 
