@@ -45,13 +45,6 @@ def open_defect_links(delivery: Delivery) -> QuerySet[TicketLink]:
     )
 
 
-def ticket_is_finished(ticket: Ticket) -> bool:
-    """True when the ticket's own status says testing is over (passed, accepted, done, cancelled)."""
-    from .models.deliveries import TICKET_FINISHED
-
-    return ticket.status in TICKET_FINISHED
-
-
 def register_evidence_provider(provider: Any) -> None:
     """Add a go / no-go evidence provider ``provider(ticket) -> dict | None`` (see
     ``selectors_go``); registering the same function twice has no effect."""
