@@ -3,8 +3,6 @@ rights of an account at any date, and the effective rights of a whole system as 
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -16,7 +14,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tugi.core.exports import rows_csv_response
+from tugi.core.exports import rows_csv_response, xlsx_response
 from tugi.core.forms import apply_errors
 from tugi.core.viewkit import need
 
@@ -24,34 +22,9 @@ from .. import selectors_explain as selectors
 from ..forms.explain import AccountRightsForm, ExplainForm, SystemExportForm
 
 PERM = "access.view_account"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- file responses -------------------------------------------------------------------------------
-
-
-def xlsx_response(
-    header: Sequence[Any], rows: Iterable[Sequence[Any]], filename: str, title: str
-) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    bold = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append([v if isinstance(v, dt.date) or v is None else str(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _file(

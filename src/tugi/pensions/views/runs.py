@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from tugi.core.exports import rows_csv_response
+from tugi.core.exports import rows_csv_response, xlsx_response
 from tugi.core.forms import apply_errors
 from tugi.core.permissions import can
 from tugi.core.viewkit import list_view, need
@@ -295,7 +295,7 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | Stream
     name = f"run-{run.pk}-{run.kind}"
     if fmt == "csv":
         return rows_csv_response(_with_header(header, rows), f"{name}.csv")
-    return _xlsx(header, rows, f"{name}.xlsx")
+    return xlsx_response(header, _capped(rows), f"{name}.xlsx", "results")
 
 
 def _with_header(header: list[str], rows: Any) -> Any:
@@ -303,31 +303,15 @@ def _with_header(header: list[str], rows: Any) -> Any:
     yield from rows
 
 
-def _xlsx(header: list[str], rows: Any, filename: str) -> HttpResponse:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.append(header)
+def _capped(rows: Any) -> Any:
     for count, row in enumerate(rows):
         if count >= XLSX_MAX_ROWS:
-            sheet.append(
-                [
-                    _("Only the first %(n)d rows are in this file; the CSV export has every row.")
-                    % {"n": XLSX_MAX_ROWS}
-                ]
-            )
-            break
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+            yield [
+                _("Only the first %(n)d rows are in this file; the CSV export has every row.")
+                % {"n": XLSX_MAX_ROWS}
+            ]
+            return
+        yield row
 
 
 urlpatterns: list[URLPattern] = [

@@ -3,7 +3,6 @@ likely duplicates, a case with its versions and executions, and the bulk import.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from tugi.core.exports import rows_csv_response
+from tugi.core.exports import rows_csv_response, xlsx_response
 from tugi.core.forms import apply_errors
 from tugi.core.permissions import can
 from tugi.core.viewkit import import_view, list_view, need
@@ -25,22 +24,6 @@ from ..forms.cases import CaseForm, CaseImportForm
 from ..services import cases as services
 from ..tables.cases import CaseTable
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(rows: list[list[Any]], filename: str) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title="cases")
-    for row in rows:
-        sheet.append([str(v) if v is not None else "" for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
 
 def case_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     need(request, "testing.view_testcase")
@@ -49,7 +32,12 @@ def case_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if export in ("import-csv", "xlsx"):
         rows = selectors.export_rows(filterset.qs.prefetch_related("tickets"))
         if export == "xlsx":
-            return _xlsx(rows, "test-cases.xlsx")
+            return xlsx_response(
+                rows[0],
+                [[v if v is not None else "" for v in r] for r in rows[1:]],
+                "test-cases.xlsx",
+                "cases",
+            )
         return rows_csv_response(rows, "test-cases.csv")
     return list_view(
         request,
