@@ -51,6 +51,12 @@ def round_cents(value: Decimal | int | str) -> Decimal:
     return round_half_up(value, 2)
 
 
+def summed(value: Decimal | None) -> Decimal:
+    """A database ``SUM`` of amounts as exact cents: ``None`` (no rows) is 0.00, and the total is
+    rounded half-up to cents because SQLite adds decimals as binary floats."""
+    return round_cents(value if value is not None else Decimal(0))
+
+
 def format_eur(value: Decimal) -> str:
     """Estonian display: space as thousands separator, comma as decimal mark, euro sign after."""
     rounded = round_cents(value)
