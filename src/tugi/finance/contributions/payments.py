@@ -1,0 +1,73 @@
+"""What finance's payments topic adds to the shell: the menu entries (runs, parameters, account
+import), the run compute job, the "payment runs waiting for my approval" desk card and the
+"Payments" section of a person's page (accounts and holds with a release form)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from tugi.core.navigation import NavItem, add_nav
+from tugi.core.registry import DeskWidget, JobHandler, PersonSection, registry
+
+COMPUTE_JOB = "finance-run-compute"
+
+
+def _compute_run(job: Any, progress: Any) -> dict[str, Any]:
+    from ..services.payments_compute import run_compute_execute
+
+    return run_compute_execute(run_id=int(job.params["run_id"]), progress=progress)
+
+
+def _desk_waiting(request: Any) -> dict[str, Any] | None:
+    from tugi.core.permissions import can
+
+    from ..selectors_payments import runs_waiting_for_approval
+
+    if not can(request.user, "finance.change_paymentrun"):
+        return None
+    items = list(runs_waiting_for_approval(user=request.user)[:10])
+    return {"runs": items} if items else None
+
+
+def _person_section(request: Any, person: Any) -> dict[str, Any] | None:
+    from tugi.core.permissions import can
+
+    from ..selectors_payments import person_accounts, person_holds
+
+    user = request.user
+    if not (can(user, "finance.view_bankaccount") or can(user, "finance.view_paymenthold")):
+        return None
+    return {
+        "person": person,
+        "accounts": list(person_accounts(person.pk)) if can(user, "finance.view_bankaccount") else [],
+        "holds": list(person_holds(person.pk)) if can(user, "finance.view_paymenthold") else [],
+        "can_add_account": can(user, "finance.add_bankaccount"),
+        "can_release": can(user, "finance.change_paymenthold"),
+    }
+
+
+def register() -> None:
+    area, label = "finance", _("Finance")
+    for title, url_name, perm, order in (
+        (_("Payment runs"), "finance:run_list", "finance.view_paymentrun", 600),
+        (_("Import bank accounts"), "finance:account_import", "finance.add_bankaccount", 605),
+        (_("Finance parameters"), "finance:parameter_list", "finance.view_financeparameter", 690),
+    ):
+        add_nav(NavItem(area, label, title, url_name, perm, order))
+    registry.add(JobHandler(COMPUTE_JOB, _("Compute a payment run"), _compute_run))
+    registry.add(
+        DeskWidget(
+            "finance-runs-waiting",
+            _("Payment runs waiting for my approval"),
+            "finance/run_widget.html",
+            _desk_waiting,
+            35,
+        )
+    )
+    registry.add(
+        PersonSection(
+            "finance-payments", _("Payments"), "finance/account_person_section.html", _person_section, 210
+        )
+    )
