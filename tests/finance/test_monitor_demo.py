@@ -1,0 +1,30 @@
+"""The demo loader of monitors and problems: seeded checks run once, three problems in different
+states, safe to run twice."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from tugi.finance import demo_monitors
+from tugi.finance.models import FinanceProblem, Monitor, MonitorResult, ProblemStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_idempotent(system: Any) -> None:
+    out = io.StringIO()
+    demo_monitors.load(system, out)
+    demo_monitors.load(system, out)
+    assert Monitor.objects.count() == 6
+    assert MonitorResult.objects.count() == 6
+    assert sorted(FinanceProblem.objects.values_list("status", flat=True)) == sorted(
+        [ProblemStatus.FORWARDED, ProblemStatus.SOLVED, ProblemStatus.REPORTED]
+    )
+    forwarded = FinanceProblem.objects.get(status=ProblemStatus.FORWARDED)
+    assert forwarded.partner_id and forwarded.partner_reference
+    solved = FinanceProblem.objects.get(status=ProblemStatus.SOLVED)
+    assert solved.root_cause and solved.monitor is not None
+    assert not MonitorResult.objects.filter(outcome="error").exists()
