@@ -15,6 +15,7 @@ from tugi.core.api import router as core_router
 from tugi.core.imports import ImportError_
 from tugi.core.services import token_authenticate
 from tugi.delivery.api import router as delivery_router
+from tugi.finance.api import router as finance_router
 from tugi.pensions.api import router as pensions_router
 from tugi.testing.api import router as testing_router
 from tugi.work.api import router as work_router
@@ -66,3 +67,4 @@ api.add_router("/classifiers", classifiers_router)
 api.add_router("/pensions", pensions_router)
 api.add_router("/delivery", delivery_router)
 api.add_router("/testing", testing_router)
+api.add_router("/finance", finance_router)

@@ -45,6 +45,8 @@ DEBUG = env_bool("TUGI_DEBUG")
 ALLOWED_HOSTS = env_list("TUGI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("TUGI_CSRF_TRUSTED_ORIGINS")
 DATA_DIR = Path(os.environ.get("TUGI_DATA_DIR", VAR_DIR / "data"))
+#: most transactions in one outgoing pain.001 file (LHV takes up to 7 000 per message)
+TUGI_PAIN_MAX_TX = int(os.environ.get("TUGI_PAIN_MAX_TX", "7000"))
 
 # Behind HTTPS in production: secure cookies, HSTS and redirects.
 HTTPS = env_bool("TUGI_HTTPS")
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "tugi.classifiers",
     "tugi.pensions",
     "tugi.delivery",
+    "tugi.finance",
     "tugi.testing",
 ]
 
@@ -224,6 +227,9 @@ TUGI_READINESS_TIMEOUT = float(os.environ.get("TUGI_READINESS_TIMEOUT", "3"))
 TUGI_CLONE_MAX_AGE_DAYS = int(os.environ.get("TUGI_CLONE_MAX_AGE_DAYS", "30"))
 TUGI_CLONE_NOTICE_DAYS = int(os.environ.get("TUGI_CLONE_NOTICE_DAYS", "5"))
 TUGI_STALLED_WORKING_DAYS = int(os.environ.get("TUGI_STALLED_WORKING_DAYS", "5"))
+
+# Finance monitors: a monitor's read-only SQL is stopped after this many milliseconds.
+TUGI_MONITOR_TIMEOUT_MS = int(os.environ.get("TUGI_MONITOR_TIMEOUT_MS", "5000"))
 
 API_TOKEN_DEFAULT_DAYS = 90
 

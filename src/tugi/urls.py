@@ -17,6 +17,7 @@ urlpatterns = [
     path("pensions/", include("tugi.pensions.urls")),
     path("delivery/", include("tugi.delivery.urls")),
     path("testing/", include("tugi.testing.urls")),
+    path("finance/", include("tugi.finance.urls")),
     path("scim/v2/", include("tugi.access.scim.urls")),
     path("sdmx/", include("tugi.classifiers.interop.urls")),
     path("fhir/", include("tugi.classifiers.interop.fhir_urls")),
