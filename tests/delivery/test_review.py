@@ -71,7 +71,11 @@ def test_the_review_is_sent_once_a_week(test_manager: Any, system: Any) -> None:
     subscriber = UserFactory(email="lead@agency.example.com")
     topic = Topic.objects.get(code="weekly-ticket-review")
     UserSubscription.objects.create(topic=topic, user=subscriber, channel="in_app")
-    _aged("SKAIS-7", 20, status=TicketStatus.IN_TESTING, delivery=DeliveryFactory(version="2026.12"))
+    delivery = DeliveryFactory(version="2026.12")
+    ticket = TicketFactory(key="SKAIS-7", status=TicketStatus.IN_TESTING, delivery=delivery)
+    # in testing since 20 days before that Monday (not before today: the test must not age with the calendar)
+    since = dt.datetime.combine(MONDAY - dt.timedelta(days=20), dt.time(9), tzinfo=dt.UTC)
+    Ticket.objects.filter(pk=ticket.pk).update(status_changed_at=since)
     result = weekly_review_send(actor=system, today=MONDAY)
     assert result["stalled"] == 1 and result["in_app"] == 1
     note = Notification.objects.get(user=subscriber)
