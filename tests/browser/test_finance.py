@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.urls import resolve
+from django.utils import translation
 from lxml import etree
 
 from tests.finance.factories import IBANS, debtor_account, pensioner
@@ -127,6 +128,12 @@ def test_compute_approve_release_download_return_and_recover(
     page.set_input_files("#id_file", str(camt))
     page.click("#import-submit")
     page.wait_for_selector("#import-summary[data-duplicate='true']")
+    # the run's reconciliation shows the file and the returned payment
+    page.goto(f"/finance/runs/{run.pk}/")
+    page.click("#run-reconcile")
+    page.wait_for_url(f"**/finance/bank/runs/{run.pk}/reconciliation/")
+    assert "MD07" in page.locator("#reconciliation-returns").inner_text()
+    assert bank_file.message_id in page.locator("#reconciliation-files").inner_text()
     op = Overpayment.objects.get()
     assert (op.period_from, op.period_to, op.amount) == (OCTOBER, dt.date(2026, 10, 31), Decimal("830.15"))
 
@@ -155,4 +162,5 @@ def test_compute_approve_release_download_return_and_recover(
     assert op.status == OverpaymentStatus.RECOVERING
     assert (op.recovery_method, op.monthly_amount) == (RecoveryMethod.INSTALMENTS, Decimal("100.00"))
     assert op.decided_by_id == second.pk
-    assert page.locator("#overpayment-status").inner_text().strip() == str(op.get_status_display())
+    with translation.override("et"):  # the browser asks for Estonian
+        assert page.locator("#overpayment-status").inner_text().strip() == str(op.get_status_display())
