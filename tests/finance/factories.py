@@ -54,7 +54,7 @@ def pensioner(
     return pension
 
 
-# --- sub-ledger and reports (H4): runs, returns and overpayments built with the ORM ---------------
+# --- sub-ledger and reports: runs, returns and overpayments built with the ORM ---------------
 
 _E2E = iter(range(1, 10**9))
 
