@@ -1,5 +1,5 @@
-"""The finance API: overpayments — list (filters), one overpayment, the manual finding and the
-lifecycle steps.
+"""The finance API: overpayments — list (filters), one overpayment, the manual finding, the
+lifecycle steps and repayments confirmed outside the bank statements.
 
 No ``from __future__ import annotations``: django-ninja resolves the annotations at import."""
 
@@ -140,3 +140,24 @@ def overpayment_write_off(request: HttpRequest, pk: int, data: StepIn) -> Any:
 def overpayment_write_off_reverse(request: HttpRequest, pk: int, data: StepIn) -> Any:
     op = get_object_or_404(Overpayment, pk=pk)
     return _json(services.write_off_reverse(overpayment=op, reason=data.reason, actor=request.user))
+
+
+class RepaymentIn(Schema):
+    amount: Decimal | None = None
+    on: dt.date | None = None
+    note: str = ""
+
+
+@router.post(
+    "/overpayments/{pk}/repayments",
+    response={201: dict[str, Any]},
+    summary="Record a repayment confirmed outside the bank statements (e.g. at a cash desk)",
+)
+def overpayment_repayment(request: HttpRequest, pk: int, data: RepaymentIn) -> Any:
+    require(request.user, "finance.add_recovery")
+    op = get_object_or_404(Overpayment.objects.select_related("person"), pk=pk)
+    rec = services.repayment_record(overpayment=op, actor=request.user, **data.dict())
+    op.refresh_from_db()
+    data_out = _json(op)
+    data_out["recovery"] = {"id": rec.pk, "kind": rec.kind, "amount": str(rec.amount), "on": rec.on}
+    return Status(201, data_out)

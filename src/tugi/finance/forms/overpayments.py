@@ -1,6 +1,8 @@
-"""Forms of overpayments: the manual finding and one per lifecycle step."""
+"""Forms of overpayments: the manual finding and one per lifecycle step (and a repayment)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +51,15 @@ class ArrangeForm(TugiForm):
 
 class ReasonForm(TugiForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RepaymentForm(TugiForm):
+    """A repayment confirmed outside the bank statements (e.g. at a cash desk)."""
+
+    amount = forms.DecimalField(label=_("Amount repaid"), max_digits=14, decimal_places=2)
+    on = forms.DateField(label=_("Repaid on"), widget=date_input(), required=False, initial=dt.date.today)
+    note = forms.CharField(
+        label=_("Where the repayment was confirmed"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

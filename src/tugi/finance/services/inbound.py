@@ -40,6 +40,7 @@ from ..models import (
     PaymentLine,
 )
 from . import holds, postings
+from .overpayments import repayment_from_credit
 
 __all__ = ["MD07_REASON", "bank_event_match", "inbound_import"]
 
@@ -445,8 +446,12 @@ def bank_event_match(
     overpayment: Overpayment | None = None,
 ) -> BankEvent:
     """A specialist matches an unmatched event by hand to a payment line (a return: the line is
-    marked returned and the reason code acted on) or to an overpayment (a repayment)."""
+    marked returned and the reason code acted on) or an incoming credit to an open overpayment (the
+    repayment is recorded as when matched by its reference number). One transaction: a refusal
+    changes nothing."""
     require(actor, "finance.change_bankevent")
+    if overpayment is not None:
+        require(actor, "finance.add_recovery")
     if not note.strip():
         raise ValidationError({"note": _("Say why this event belongs there.")})
     if (line is None) == (overpayment is None):
@@ -473,10 +478,13 @@ def bank_event_match(
             if event.amount is None:
                 event.amount = line.net
         else:
-            if event.kind != BankEventKind.CREDIT:
-                raise ValidationError(
-                    {"overpayment": _("Only an incoming credit can be matched to an overpayment.")}
-                )
+            assert overpayment is not None
+            # the same path as a match by reference number: the recovery, its posting, the audit
+            # of the repayment and *paid* at 0; refused (nothing changed) unless the event is a
+            # credit not yet recorded and the overpayment is open
+            overpayment = repayment_from_credit(
+                event=event, overpayment=overpayment, actor=actor, note=note
+            ).overpayment
             event.overpayment = overpayment
         event.matched = True
         event.save(update_fields=["line", "bank_file", "amount", "overpayment", "matched"])

@@ -542,13 +542,87 @@ def record_offsets(*, run: PaymentRun, actor: Any) -> int:
     return count
 
 
+def _repay(
+    op: Overpayment,
+    *,
+    amount: Decimal,
+    on: dt.date,
+    actor: Any,
+    note: str = "",
+    event: BankEvent | None = None,
+) -> Recovery:
+    """Record a repayment of the locked ``op`` (from the estate when recovered from the estate): the
+    recovery, its posting, one audit event, and *paid* when the balance reaches 0. More than the
+    balance: the whole amount is recorded and the surplus shows as a negative balance (to refund)."""
+    kind = RecoveryKind.ESTATE if op.recovery_method == RecoveryMethod.ESTATE else RecoveryKind.REPAYMENT
+    before = _state(op)
+    rec = _add_recovery(op, kind=kind, amount=amount, on=on, actor=actor, bank_event=event, note=note)
+    op.last_action_on = on
+    op.save(update_fields=["last_action_on", "updated_at"])
+    left = balance(op)
+    after: dict[str, Any] = {"kind": kind, "amount": rec.amount, "balance": left, "surplus": max(-left, ZERO)}
+    if event is not None:
+        after["bank_event"] = event.pk
+    audit_record(
+        event=OverpaymentEvent.RECOVERED, actor=actor, obj=op, before=before, after=after, reason=note
+    )
+    _close_if_paid(op, on, actor)
+    return rec
+
+
+def _credit_recorded(event: BankEvent) -> bool:
+    return event.matched or Recovery.objects.filter(bank_event_id=event.pk).exists()
+
+
+def _repay_from_credit(op: Overpayment, event: BankEvent, *, actor: Any, note: str = "") -> Recovery:
+    """The one code path recording a repayment from an incoming credit, whether matched by its
+    reference number or by hand. ``op`` and ``event`` are locked by the caller's transaction; the
+    event becomes matched to ``op``."""
+    if event.kind != BankEventKind.CREDIT:
+        raise ValidationError({"overpayment": _("Only an incoming credit can be matched to an overpayment.")})
+    if op.status not in OVERPAYMENT_OPEN:
+        raise ValidationError(
+            {
+                "overpayment": _("Overpayment %(id)s is %(status)s: it takes no repayments.")
+                % {"id": op.pk, "status": op.get_status_display()}
+            }
+        )
+    if event.amount is None or event.amount <= 0:
+        raise ValidationError({"event": _("The credit has no amount to record.")})
+    if _credit_recorded(event):
+        raise ValidationError({"event": _("This credit is already recorded.")})
+    rec = _repay(
+        op, amount=event.amount, on=event.booked_on or dt.date.today(), actor=actor, note=note, event=event
+    )
+    BankEvent.objects.filter(pk=event.pk).update(matched=True, overpayment=op)
+    event.matched = True
+    event.overpayment = op
+    return rec
+
+
+def repayment_from_credit(
+    *, event: BankEvent, overpayment: Overpayment, actor: Any, note: str = ""
+) -> Recovery:
+    """Record the incoming credit ``event`` as a repayment of ``overpayment`` (a specialist's match
+    by hand). Refused, with nothing changed, for an overpayment that is not open or a credit
+    already recorded."""
+    require(actor, "finance.add_recovery")
+    with transaction.atomic():
+        locked = BankEvent.objects.select_for_update().get(pk=event.pk)
+        rec = _repay_from_credit(_locked(overpayment), locked, actor=actor, note=note)
+    event.matched = True
+    event.overpayment = rec.overpayment
+    return rec
+
+
 def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
     """Match an incoming credit by its reference number to an open overpayment and record the
-    repayment (from the estate when recovered from the estate). More than the balance: the whole
-    credit is recorded and the surplus shows as a negative balance (to be refunded)."""
+    repayment (see ``_repay``). False when nothing matches or the credit is already recorded."""
     require(actor, "finance.add_recovery")
     ref = (event.reference or "").replace(" ", "")
-    if event.kind != BankEventKind.CREDIT or not ref or not is_valid_reference(ref) or not event.amount:
+    if event.kind != BankEventKind.CREDIT or not ref or not is_valid_reference(ref):
+        return False
+    if event.amount is None or event.amount <= 0:
         return False
     with transaction.atomic():
         op = (
@@ -556,25 +630,14 @@ def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
             .filter(reference_number=ref, status__in=OVERPAYMENT_OPEN)
             .first()
         )
-        if op is None or event.matched:
+        if op is None:
             return False
-        on = event.booked_on or dt.date.today()
-        kind = RecoveryKind.ESTATE if op.recovery_method == RecoveryMethod.ESTATE else RecoveryKind.REPAYMENT
-        before = _state(op)
-        _add_recovery(op, kind=kind, amount=event.amount, on=on, actor=actor, bank_event=event)
-        BankEvent.objects.filter(pk=event.pk).update(matched=True, overpayment=op)
-        event.matched = True
-        op.last_action_on = on
-        op.save(update_fields=["last_action_on", "updated_at"])
-        left = balance(op)
-        audit_record(
-            event=OverpaymentEvent.RECOVERED,
-            actor=actor,
-            obj=op,
-            before=before,
-            after={"kind": kind, "amount": event.amount, "balance": left, "surplus": max(-left, ZERO)},
-        )
-        _close_if_paid(op, on, actor)
+        locked = BankEvent.objects.select_for_update().get(pk=event.pk)
+        if _credit_recorded(locked):
+            return False
+        _repay_from_credit(op, locked, actor=actor)
+    event.matched = True
+    event.overpayment = op
     return True
 
 
@@ -806,33 +869,38 @@ def detect_recalculations_daily(*, actor: Any, since_days: int = 400) -> int:
     return found
 
 
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
 def repayment_record(
-    *, overpayment: Overpayment, amount: Decimal, actor: Any, on: dt.date | None = None, note: str = ""
+    *,
+    overpayment: Overpayment,
+    amount: Decimal | None,
+    actor: Any,
+    on: dt.date | None = None,
+    note: str = "",
 ) -> Recovery:
     """Record a repayment confirmed outside the bank statements (e.g. paid at a cash desk or by
     another authority); the balance reaching 0 closes the claim as *paid*."""
     require(actor, "finance.add_recovery")
     on = _today(on)
-    amount = round_cents(amount)
-    if amount <= 0:
-        raise ValidationError({"amount": _("A repayment is a positive amount.")})
-    if not note.strip():
-        raise ValidationError({"note": _("Say where the repayment was confirmed.")})
+    errors: dict[str, str] = {}
+    if amount is None:
+        errors["amount"] = _("Enter the amount repaid.")
+    else:
+        amount = round_cents(amount)
+        if amount <= 0:
+            errors["amount"] = _("A repayment is a positive amount.")
+        elif amount > MAX_AMOUNT:
+            errors["amount"] = _("The amount is too large.")
+    if on > dt.date.today():
+        errors["on"] = _("A repayment cannot be dated in the future.")
+    if not (note or "").strip():
+        errors["note"] = _("Say where the repayment was confirmed.")
+    if errors:
+        raise ValidationError(errors)
+    assert amount is not None
     with transaction.atomic():
         op = _locked(overpayment)
         _refuse(op, CLAIMED, _("repaid"))
-        before = _state(op)
-        kind = RecoveryKind.ESTATE if op.recovery_method == RecoveryMethod.ESTATE else RecoveryKind.REPAYMENT
-        rec = _add_recovery(op, kind=kind, amount=amount, on=on, actor=actor, note=note)
-        op.last_action_on = on
-        op.save(update_fields=["last_action_on", "updated_at"])
-        audit_record(
-            event=OverpaymentEvent.RECOVERED,
-            actor=actor,
-            obj=op,
-            before=before,
-            after={"kind": kind, "amount": amount, "balance": balance(op)},
-            reason=note,
-        )
-        _close_if_paid(op, on, actor)
-    return rec
+        return _repay(op, amount=amount, on=on, actor=actor, note=note.strip())

@@ -28,6 +28,7 @@ from ..forms.overpayments import (
     ManualFindingForm,
     NotifyForm,
     ReasonForm,
+    RepaymentForm,
 )
 from ..models import Overpayment
 from ..services import overpayments as services
@@ -38,9 +39,9 @@ from ..tables.overpayments import OverpaymentTable
 STEPS: dict[str, tuple[str, ...]] = {
     "detected": ("hearing",),
     "hearing": ("decide",),
-    "decided": ("notify", "waive", "write_off"),
-    "notified": ("arrange", "waive", "write_off"),
-    "recovering": ("arrange", "waive", "write_off"),
+    "decided": ("notify", "repayment", "waive", "write_off"),
+    "notified": ("arrange", "repayment", "waive", "write_off"),
+    "recovering": ("arrange", "repayment", "waive", "write_off"),
     "written_off": ("reverse",),
 }
 FORMS: dict[str, type] = {
@@ -51,7 +52,10 @@ FORMS: dict[str, type] = {
     "waive": ReasonForm,
     "write_off": ReasonForm,
     "reverse": ReasonForm,
+    "repayment": RepaymentForm,
 }
+#: the right a step needs when not the right to change overpayments
+STEP_PERMS: dict[str, str] = {"repayment": "finance.add_recovery"}
 CALLS: dict[str, Callable[..., Any]] = {
     "hearing": lambda op, d, u: services.hearing_start(
         overpayment=op, actor=u, on=d.get("on"), note=d["note"]
@@ -70,7 +74,14 @@ CALLS: dict[str, Callable[..., Any]] = {
     "waive": lambda op, d, u: services.overpayment_waive(overpayment=op, reason=d["reason"], actor=u),
     "write_off": lambda op, d, u: services.overpayment_write_off(overpayment=op, reason=d["reason"], actor=u),
     "reverse": lambda op, d, u: services.write_off_reverse(overpayment=op, reason=d["reason"], actor=u),
+    "repayment": lambda op, d, u: services.repayment_record(
+        overpayment=op, amount=d["amount"], on=d.get("on"), note=d["note"], actor=u
+    ),
 }
+
+
+def _step_perm(step: str) -> str:
+    return STEP_PERMS.get(step, "finance.change_overpayment")
 
 
 def _export_rows(qs: Any) -> list[list[Any]]:
@@ -147,7 +158,7 @@ def _entry_url(entry_id: int) -> str:
 def _detail(
     request: HttpRequest, op: Overpayment, status: int = 200, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    steps = STEPS.get(op.status, ()) if can(request.user, "finance.change_overpayment") else ()
+    steps = [s for s in STEPS.get(op.status, ()) if can(request.user, _step_perm(s))]
     forms = {s: (bound or {}).get(s) or FORMS[s](prefix=s) for s in steps}
     lines = selectors.journal_lines(op)
     for line in lines:
@@ -170,7 +181,7 @@ def overpayment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def overpayment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    need(request, "finance.change_overpayment")
+    need(request, _step_perm(step))
     if step not in FORMS:
         raise Http404
     op = get_object_or_404(Overpayment, pk=pk)
@@ -181,7 +192,8 @@ def overpayment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Overpayment updated."))
+            done = _("Repayment recorded.") if step == "repayment" else _("Overpayment updated.")
+            messages.success(request, done)
             return redirect("finance:overpayment_detail", op.pk)
     op.refresh_from_db()
     return _detail(request, op, 422, {step: form})
