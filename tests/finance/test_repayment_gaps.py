@@ -24,6 +24,7 @@ from tugi.finance.selectors_ledger import overpayment_ledger_balances
 from tugi.finance.services import overpayments as svc
 from tugi.finance.services.inbound import bank_event_match
 
+from .factories import pensioner
 from .test_overpayments import audits, credit, ledger_balanced, to_recovering
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,23 @@ def test_matching_to_a_closed_overpayment_is_refused_and_changes_nothing(
     assert snapshot() == before
     event.refresh_from_db()
     assert not event.matched and event.overpayment_id is None
+
+
+def test_a_credit_before_the_decision_is_refused_there_is_no_claim_to_repay_yet(finance_user: Any) -> None:
+    op = svc.overpayment_record_manual(
+        personal_code=pensioner(amount="600.00").person.personal_code,
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 1, 31),
+        amount=Decimal("600.00"),
+        description="Found by hand",
+        actor=finance_user,
+    )
+    event = unmatched_credit(finance_user, "50.00")
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        bank_event_match(event=event, actor=finance_user, note="Paid before the decision", overpayment=op)
+    assert set(exc.value.message_dict) == {"overpayment"}
+    assert snapshot() == before
 
 
 def test_a_credit_already_recorded_or_not_a_credit_is_refused(finance_user: Any) -> None:

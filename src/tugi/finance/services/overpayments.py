@@ -580,7 +580,8 @@ def _repay_from_credit(op: Overpayment, event: BankEvent, *, actor: Any, note: s
     event becomes matched to ``op``."""
     if event.kind != BankEventKind.CREDIT:
         raise ValidationError({"overpayment": _("Only an incoming credit can be matched to an overpayment.")})
-    if op.status not in OVERPAYMENT_OPEN:
+    # before the decision there is no receivable in the ledger to repay (as for repayment_record)
+    if op.status not in CLAIMED:
         raise ValidationError(
             {
                 "overpayment": _("Overpayment %(id)s is %(status)s: it takes no repayments.")
@@ -627,7 +628,7 @@ def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
     with transaction.atomic():
         op = (
             Overpayment.objects.select_for_update()
-            .filter(reference_number=ref, status__in=OVERPAYMENT_OPEN)
+            .filter(reference_number=ref, status__in=CLAIMED)
             .first()
         )
         if op is None:
