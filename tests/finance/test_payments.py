@@ -278,7 +278,11 @@ def test_account_import_bad_line_rejects_the_file(finance_user: Any) -> None:
         svc.accounts_import(content=bad.encode(), actor=finance_user)
     assert [(e.line, e.field) for e in exc.value.errors] == [(3, "iban")]
     assert BankAccount.objects.count() == 0
-    assert svc.accounts_import(content=good.encode(), actor=finance_user) == {"accounts": 1, "persons": 1}
+    assert svc.accounts_import(content=good.encode(), actor=finance_user) == {
+        "accounts": 1,
+        "persons": 1,
+        "unchanged": 0,
+    }
     assert BankAccount.objects.get().town == "Võru"
 
 

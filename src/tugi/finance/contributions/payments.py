@@ -1,6 +1,6 @@
-"""What finance's payments topic adds to the shell: the menu entries (runs, parameters, account
-import), the run compute job, the "payment runs waiting for my approval" desk card and the
-"Payments" section of a person's page (accounts and holds with a release form)."""
+"""What finance's payments topic adds to the shell: the menu entries (runs, account import,
+parameters, debtor accounts), the run compute job, the "payment runs waiting for my approval" desk
+card and the "Payments" section of a person's page (accounts, holds placed by hand and released)."""
 
 from __future__ import annotations
 
@@ -39,12 +39,15 @@ def _person_section(request: Any, person: Any) -> dict[str, Any] | None:
     user = request.user
     if not (can(user, "finance.view_bankaccount") or can(user, "finance.view_paymenthold")):
         return None
+    holds = list(person_holds(person.pk)) if can(user, "finance.view_paymenthold") else []
     return {
         "person": person,
         "accounts": list(person_accounts(person.pk)) if can(user, "finance.view_bankaccount") else [],
-        "holds": list(person_holds(person.pk)) if can(user, "finance.view_paymenthold") else [],
+        "holds": holds,
         "can_add_account": can(user, "finance.add_bankaccount"),
         "can_release": can(user, "finance.change_paymenthold"),
+        # one active hold at a time: the button shows while none is
+        "can_place_hold": can(user, "finance.add_paymenthold") and all(h.released_at for h in holds),
     }
 
 
@@ -54,6 +57,7 @@ def register() -> None:
         (_("Payment runs"), "finance:run_list", "finance.view_paymentrun", 600),
         (_("Import bank accounts"), "finance:account_import", "finance.add_bankaccount", 605),
         (_("Finance parameters"), "finance:parameter_list", "finance.view_financeparameter", 690),
+        (_("Debtor accounts"), "finance:debtor_list", "finance.view_debtoraccount", 692),
     ):
         add_nav(NavItem(area, label, title, url_name, perm, order))
     registry.add(JobHandler(COMPUTE_JOB, _("Compute a payment run"), _compute_run))

@@ -1,13 +1,14 @@
-"""Forms of payments: a run, the decisions on it, a bank account, a hold's release, a parameter."""
+"""Forms of payments: a run, the decisions on it, a bank account, a hold placed by hand and its
+release, a parameter, a debtor account of the agency."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tugi.core.forms import TugiForm, UploadForm, date_input
+from tugi.core.forms import ReasonMixin, TugiForm, UploadForm, date_input
 
-from ..models import Benefit, FinanceParameterName
+from ..models import Benefit, FinanceParameterName, HoldReason
 
 
 class RunCreateForm(TugiForm):
@@ -49,6 +50,13 @@ class AccountImportForm(UploadForm):
     pass
 
 
+class HoldPlaceForm(TugiForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=HoldReason.choices, initial=HoldReason.MANUAL)
+    note = forms.CharField(
+        label=_("Why the payments are held"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class HoldReleaseForm(TugiForm):
     note = forms.CharField(label=_("Why the hold is released"), max_length=1000)
 
@@ -65,3 +73,23 @@ class ParameterForm(TugiForm):
     legal_url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     verified = forms.BooleanField(label=_("Verified against the law"), required=False)
+
+
+class DebtorAccountForm(ReasonMixin):
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("A short name without spaces, e.g. ska-pension.")
+    )
+    name = forms.CharField(
+        label=_("Debtor name"), max_length=140, help_text=_("Written into the bank files.")
+    )
+    iban = forms.CharField(label=_("IBAN"), max_length=42)
+    bic = forms.CharField(
+        label=_("BIC"), max_length=11, required=False, help_text=_("Found from the IBAN when blank.")
+    )
+    benefit = forms.ChoiceField(label=_("Benefit"), choices=Benefit.choices)
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        help_text=_("Runs of the benefit pay from its one active account."),
+    )

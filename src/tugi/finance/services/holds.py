@@ -31,17 +31,43 @@ def held_person_ids() -> set[int]:
 
 
 def hold_place(
-    *, person: Person, reason: str, actor: Any, note: str = "", source_event: BankEvent | None = None
+    *,
+    person: Person,
+    reason: str,
+    actor: Any,
+    note: str = "",
+    source_event: BankEvent | None = None,
+    by_hand: bool = False,
 ) -> PaymentHold:
-    """Hold ``person``'s payments. A person already held keeps the earlier hold (returned as is)."""
+    """Hold ``person``'s payments; a person has at most one active hold. A person already held
+    keeps the earlier hold (returned as is), so a second returned payment changes nothing.
+
+    ``by_hand``: a specialist places the hold (the person's page): the note is required whatever
+    the reason, and a person already held is refused with an error on ``reason``."""
     require(actor, "finance.add_paymenthold")
+    note = (note or "").strip()
     if reason not in HoldReason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
-    if reason == HoldReason.MANUAL and not note.strip():
+    if (by_hand or reason == HoldReason.MANUAL) and not note:
         raise ValidationError({"note": _("Say why the payments are held.")})
     with transaction.atomic():
+        # the person's row is the lock that keeps two holds from being placed at once
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
         existing = active_hold(person.pk)
         if existing is not None:
+            if by_hand:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "The payments are already held (%(reason)s, since %(day)s); "
+                            "release that hold first."
+                        )
+                        % {
+                            "reason": existing.get_reason_display(),
+                            "day": timezone.localtime(existing.created_at).strftime("%d.%m.%Y"),
+                        }
+                    }
+                )
             return existing
         hold = PaymentHold.objects.create(
             person=person, reason=reason, note=note, placed_by=actor, source_event=source_event

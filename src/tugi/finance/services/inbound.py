@@ -345,12 +345,9 @@ class _Apply:
 
     def credit(self, item: InboundItem) -> None:
         event = self.event(item, BankEventKind.CREDIT)
-        from . import overpayments
+        from .overpayments import repayment_from_bank
 
-        repay = getattr(overpayments, "repayment_from_bank", None)
-        matched = (
-            bool(repay(event=event, actor=self.actor)) if repay is not None and item.reference else False
-        )
+        matched = bool(item.reference) and repayment_from_bank(event=event, actor=self.actor)
         event.refresh_from_db()
         if matched and not event.matched:
             event.matched = True
@@ -396,11 +393,9 @@ def _deceased(line: PaymentLine, event: BankEvent, actor: Any) -> None:
     holds.hold_place(
         person=line.person, reason=HoldReason.DECEASED, actor=actor, note=MD07_REASON, source_event=event
     )
-    from . import overpayments
+    from .overpayments import detect_after_death
 
-    detect = getattr(overpayments, "detect_after_death", None)
-    if detect is not None:
-        detect(person=line.person, actor=actor, source="return", line=line)
+    detect_after_death(person=line.person, actor=actor, source="return", line=line)
 
 
 TASK_TITLES = {

@@ -617,7 +617,7 @@ def repayment_from_credit(
 
 
 def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
-    """Match an incoming credit by its reference number to an open overpayment and record the
+    """Match an incoming credit by its reference number to a decided overpayment and record the
     repayment (see ``_repay``). False when nothing matches or the credit is already recorded."""
     require(actor, "finance.add_recovery")
     ref = (event.reference or "").replace(" ", "")

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
+from tugi.core.crud import assign, save_changes
 from tugi.core.imports import parse_csv_rows
 from tugi.core.models import Person
 from tugi.core.permissions import require
@@ -178,7 +179,13 @@ def _parse_date(text: str, field: str) -> dt.date:
 
 def accounts_import(*, content: bytes, actor: Any, source: str = "import") -> dict[str, int]:
     """Import accounts from ``person_code;iban;given_on;town;country``: every line valid or nothing
-    stored (an ImportError_ lists each bad line and field)."""
+    stored (an ImportError_ lists each bad line and field).
+
+    A line that would change nothing is skipped without an audit event: the person's current (last
+    given) account already has its IBAN and day, or the person already has that very account among
+    older ones given before the current one. Importing the same file twice thus adds nothing the
+    second time. The summary counts the ``accounts`` added and the ``persons`` they belong to, and
+    ``unchanged`` lines skipped when there were any."""
     require(actor, "finance.add_bankaccount")
     codes: dict[str, Person] = {}
 
@@ -203,10 +210,41 @@ def accounts_import(*, content: bytes, actor: Any, source: str = "import") -> di
     rows = parse_csv_rows(
         content, parse, required=["person_code", "iban", "given_on"], optional=["town", "country"]
     )
+    added: list[AccountRow] = []
     with transaction.atomic():
+        known, current = _accounts_known({r.person.pk for r in rows})
         for row in rows:
+            pid, key = row.person.pk, (row.values["iban"], row.values["given_on"])
+            now = current.get(pid)
+            if now is not None and (key == now or (key in known[pid] and key[1] < now[1])):
+                continue
             _account_save(row.person, row.values, "", source, actor)
-    return {"accounts": len(rows), "persons": len({r.person.pk for r in rows})}
+            known[pid].add(key)
+            if now is None or key[1] >= now[1]:  # the newest row wins a tie on the day
+                current[pid] = key
+            added.append(row)
+    return {
+        "accounts": len(added),
+        "persons": len({r.person.pk for r in added}),
+        "unchanged": len(rows) - len(added),
+    }
+
+
+def _accounts_known(
+    person_ids: set[int],
+) -> tuple[dict[int, set[tuple[str, dt.date]]], dict[int, tuple[str, dt.date]]]:
+    """Every (IBAN, given on) of these persons and each one's current (last given) account."""
+    known: dict[int, set[tuple[str, dt.date]]] = {pid: set() for pid in person_ids}
+    current: dict[int, tuple[str, dt.date]] = {}
+    rows = (
+        BankAccount.objects.filter(person_id__in=person_ids)
+        .order_by("person_id", "given_on", "id")
+        .values_list("person_id", "iban", "given_on")
+    )
+    for pid, iban, given_on in rows.iterator():
+        known[pid].add((iban, given_on))
+        current[pid] = (iban, given_on)
+    return known, current
 
 
 # --- parameters and debtor accounts ---------------------------------------------------------------
@@ -342,6 +380,90 @@ def debtor_ensure_defaults(*, actor: Any) -> list[DebtorAccount]:
                 )
             result.append(debtor)
     return result
+
+
+#: Fields of a debtor account that are written into bank files: they stay as they are once the
+#: account has paid (deactivate it and add a new one instead).
+DEBTOR_FILE_FIELDS = ("iban", "bic", "benefit")
+
+
+def debtor_account_save(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    iban: str,
+    benefit: str,
+    bic: str = "",
+    is_active: bool = True,
+    debtor: DebtorAccount | None = None,
+    reason: str = "",
+) -> DebtorAccount:
+    """Add a debtor account of the agency (``debtor`` None) or change one. The IBAN is checked
+    (schwifty), the BIC is checked or found from the IBAN. Runs pay from the active account of
+    their benefit, so a second active account for the same benefit is refused."""
+    require(actor, "finance.add_debtoraccount" if debtor is None else "finance.change_debtoraccount")
+    code = (code or "").strip().lower()
+    name = " ".join((name or "").split())
+    if not code:
+        raise ValidationError({"code": _("Enter the code.")})
+    if not name:
+        raise ValidationError({"name": _("Enter the debtor name.")})
+    if benefit not in Benefit.values:
+        raise ValidationError({"benefit": _("Choose a benefit from the list.")})
+    compact, found_bic = iban_clean(iban)
+    bic = _bic_clean(bic) if (bic or "").strip() else found_bic
+    if not bic:
+        raise ValidationError({"bic": _("Enter the BIC; it could not be found from the IBAN.")})
+    values = {"code": code, "name": name, "iban": compact, "bic": bic, "benefit": benefit}
+    with transaction.atomic():
+        if debtor is not None:
+            debtor = DebtorAccount.objects.select_for_update().get(pk=debtor.pk)
+        others = DebtorAccount.objects.select_for_update().filter(benefit=benefit, is_active=True)
+        if debtor is not None:
+            others = others.exclude(pk=debtor.pk)
+        other = others.order_by("code").first()
+        if is_active and other is not None:
+            raise ValidationError(
+                {
+                    "benefit": _(
+                        "There is already an active debtor account for %(benefit)s (%(code)s); "
+                        "deactivate it first."
+                    )
+                    % {"benefit": Benefit(benefit).label, "code": other.code}
+                }
+            )
+        same_code = DebtorAccount.objects.filter(code=code)
+        if debtor is not None:
+            same_code = same_code.exclude(pk=debtor.pk)
+        if same_code.exists():
+            raise ValidationError({"code": _("Another debtor account has this code.")})
+        if debtor is None:
+            debtor = DebtorAccount(is_active=is_active, **values)
+            debtor.full_clean()
+            debtor.save()
+            audit_record(
+                event=PaymentEvent.DEBTOR_SAVED,
+                actor=actor,
+                obj=debtor,
+                after=debtor.audit_snapshot(),
+                reason=reason,
+            )
+            return debtor
+        changes = [f for f in DEBTOR_FILE_FIELDS if getattr(debtor, f) != values[f]]
+        if changes and debtor.files.exists():
+            raise ValidationError(
+                {
+                    changes[0]: _(
+                        "Bank files were already written from this account, so its IBAN, BIC and "
+                        "benefit stay; deactivate it and add a new account instead."
+                    )
+                }
+            )
+        before = debtor.audit_snapshot()
+        assign(debtor, {**values, "is_active": is_active}, [*values, "is_active"])
+        save_changes(debtor, before, event=PaymentEvent.DEBTOR_SAVED, actor=actor, reason=reason)
+    return debtor
 
 
 # --- payment runs ---------------------------------------------------------------------------------
@@ -585,14 +707,9 @@ def _write_files(run: PaymentRun, actor: Any) -> list[Any]:
 
 
 def _record_offsets(run: PaymentRun, actor: Any) -> None:
-    from . import overpayments
+    from .overpayments import record_offsets
 
-    record = getattr(overpayments, "record_offsets", None)
-    if record is None:  # the overpayments topic cannot record offsets: refuse a run that has some
-        if Decimal(str((run.totals or {}).get("deduction") or "0")) > 0:
-            raise ValidationError({"run": _("The offsets of this run cannot be recorded yet.")})
-        return
-    record(run=run, actor=actor)
+    record_offsets(run=run, actor=actor)
 
 
 def run_discard(*, run: PaymentRun, actor: Any, reason: str) -> PaymentRun:

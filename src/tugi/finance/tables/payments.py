@@ -1,13 +1,15 @@
-"""Tables of payment runs, their lines and finance parameters."""
+"""Tables of payment runs, their lines, finance parameters and the agency's debtor accounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import FinanceParameter, PaymentLine, PaymentRun
+from ..models import DebtorAccount, FinanceParameter, PaymentLine, PaymentRun
 from ..selectors_payments import hold_label
 
 
@@ -65,3 +67,26 @@ class ParameterTable(tables.Table):
         model = FinanceParameter
         fields = ("name", "benefit", "valid_from", "value", "unit", "legal_title", "verified", "note")
         orderable = False
+
+
+class DebtorTable(tables.Table):
+    """The agency's debtor accounts; the code links to the edit form for those who may change."""
+
+    def __init__(self, *args: Any, can_change: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.can_change = can_change
+
+    class Meta:
+        model = DebtorAccount
+        fields = ("code", "name", "iban", "bic", "benefit", "is_active")
+        orderable = False
+        row_attrs = {
+            "data-debtor": lambda record: record.pk,
+            "data-active": lambda record: "yes" if record.is_active else "no",
+        }
+
+    def render_code(self, value: Any, record: DebtorAccount) -> str:
+        if not self.can_change:
+            return str(value)
+        url = reverse("finance:debtor_edit", args=[record.pk])
+        return format_html('<a href="{}" data-edit="{}">{}</a>', url, record.pk, value)

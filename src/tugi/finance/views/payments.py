@@ -1,6 +1,6 @@
 """Pages of payments: runs (list, create, the run page with review and decisions, its lines with
-exports), a person's accounts and holds, the account import and the finance parameters. Views
-parse input and call a service."""
+exports), a person's accounts and holds (placed by hand, released), the account import, the finance
+parameters and the agency's debtor accounts. Views parse input and call a service."""
 
 from __future__ import annotations
 
@@ -26,16 +26,18 @@ from ..filters.payments import LineFilter, RunFilter
 from ..forms.payments import (
     AccountForm,
     AccountImportForm,
+    DebtorAccountForm,
+    HoldPlaceForm,
     HoldReleaseForm,
     ParameterForm,
     RunCreateForm,
     RunDiscardForm,
     RunReasonForm,
 )
-from ..models import PaymentHold, PaymentRun, RunStatus
+from ..models import Benefit, DebtorAccount, PaymentHold, PaymentRun, RunStatus
 from ..services import holds as hold_services
 from ..services import payments as services
-from ..tables.payments import LineTable, ParameterTable, RunTable
+from ..tables.payments import DebtorTable, LineTable, ParameterTable, RunTable
 
 XLSX_MAX_ROWS = 100_000
 LINE_EXPORT = [
@@ -229,6 +231,23 @@ def account_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+def hold_place(request: HttpRequest, uid: Any) -> HttpResponse:
+    """A specialist holds a person's payments by hand, with a reason code and a note."""
+    need(request, "finance.add_paymenthold")
+    person = _person(uid)
+    back = reverse("core:person_detail", args=[person.uid])
+    return form_view(
+        request,
+        HoldPlaceForm(request.POST or None),
+        lambda d: hold_services.hold_place(person=person, actor=request.user, by_hand=True, **d),
+        title=_("Hold the payments of %(person)s") % {"person": person},
+        success=back,
+        message=_("Payments held."),
+        template="finance/hold_place.html",
+        extra={"cancel_url": back, "person": person, "active_hold": hold_services.active_hold(person.pk)},
+    )
+
+
 @require_POST
 def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
     need(request, "finance.change_paymenthold")
@@ -254,7 +273,11 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/payments_parameters.html",
-        {"table": table, "can_add": can(request.user, "finance.add_financeparameter")},
+        {
+            "table": table,
+            "can_add": can(request.user, "finance.add_financeparameter"),
+            "can_view_debtors": can(request.user, "finance.view_debtoraccount"),
+        },
     )
 
 
@@ -272,6 +295,53 @@ def parameter_add(request: HttpRequest) -> HttpResponse:
     )
 
 
+def debtor_list(request: HttpRequest) -> HttpResponse:
+    need(request, "finance.view_debtoraccount")
+    debtors = list(DebtorAccount.objects.order_by("benefit", "-is_active", "code"))
+    table = DebtorTable(debtors, can_change=can(request.user, "finance.change_debtoraccount"))
+    RequestConfig(request, paginate=False).configure(table)
+    active = {d.benefit for d in debtors if d.is_active}
+    return render(
+        request,
+        "finance/debtor_list.html",
+        {
+            "table": table,
+            "can_add": can(request.user, "finance.add_debtoraccount"),
+            "without_debtor": [label for value, label in Benefit.choices if value not in active],
+        },
+    )
+
+
+def debtor_add(request: HttpRequest) -> HttpResponse:
+    need(request, "finance.add_debtoraccount")
+    back = reverse("finance:debtor_list")
+    return form_view(
+        request,
+        DebtorAccountForm(request.POST or None, initial={"is_active": True}),
+        lambda d: services.debtor_account_save(actor=request.user, **d),
+        title=_("New debtor account"),
+        success=back,
+        message=_("Debtor account saved."),
+        extra={"cancel_url": back},
+    )
+
+
+def debtor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    need(request, "finance.change_debtoraccount")
+    debtor = get_object_or_404(DebtorAccount, pk=pk)
+    back = reverse("finance:debtor_list")
+    initial = {f: getattr(debtor, f) for f in ("code", "name", "iban", "bic", "benefit", "is_active")}
+    return form_view(
+        request,
+        DebtorAccountForm(request.POST or None, initial=initial),
+        lambda d: services.debtor_account_save(actor=request.user, debtor=debtor, **d),
+        title=_("Debtor account %(code)s") % {"code": debtor.code},
+        success=back,
+        message=_("Debtor account saved."),
+        extra={"cancel_url": back},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("runs/", run_list, name="run_list"),
     path("runs/new/", run_create, name="run_create"),
@@ -284,7 +354,11 @@ urlpatterns: list[URLPattern] = [
     path("runs/<int:pk>/discard/", run_discard, name="run_discard"),
     path("accounts/import/", account_import, name="account_import"),
     path("persons/<uuid:uid>/account/", account_add, name="account_add"),
+    path("persons/<uuid:uid>/hold/", hold_place, name="hold_place"),
     path("holds/<int:pk>/release/", hold_release, name="hold_release"),
     path("parameters/", parameter_list, name="parameter_list"),
     path("parameters/new/", parameter_add, name="parameter_add"),
+    path("debtors/", debtor_list, name="debtor_list"),
+    path("debtors/new/", debtor_add, name="debtor_add"),
+    path("debtors/<int:pk>/edit/", debtor_edit, name="debtor_edit"),
 ]
