@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from tugi.core.models import AuditEvent
@@ -17,7 +18,7 @@ from tugi.finance.models import BankAccount, DebtorAccount, HoldReason, PaymentH
 from tugi.finance.services import payments as svc
 from tugi.finance.services.holds import hold_place
 
-from .factories import IBANS, pensioner
+from .factories import IBANS, debtor_account, pensioner
 
 pytestmark = pytest.mark.django_db
 
@@ -350,3 +351,11 @@ def test_account_import_refuses_a_role_without_the_grant(auditor: Any, client_fo
     assert _upload(client, content).status_code == 403
     assert BankAccount.objects.count() == 0 and AuditEvent.objects.count() == events
     assert PaymentRun.objects.count() == 0
+
+
+def test_the_database_keeps_one_active_debtor_account_per_benefit() -> None:
+    debtor_account(code="ska-pension-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        debtor_account(code="ska-pension-2")
+    debtor_account(code="ska-pension-old", is_active=False)  # inactive ones may be many
+    assert DebtorAccount.objects.filter(benefit="pension", is_active=True).count() == 1

@@ -101,7 +101,7 @@ class PaymentHold(TugiModel):
 
 
 class DebtorAccount(TugiModel):
-    """The agency's own account a run pays from. One per benefit kind is the default."""
+    """The agency's own account a run pays from: one active account per benefit kind."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("debtor name"), max_length=140)
@@ -114,6 +114,14 @@ class DebtorAccount(TugiModel):
         verbose_name = _("debtor account")
         verbose_name_plural = _("debtor accounts")
         ordering = ["benefit", "code"]
+        constraints = [
+            # a run pays from its benefit's active account: two would make the choice arbitrary
+            models.UniqueConstraint(
+                fields=["benefit"],
+                condition=models.Q(is_active=True),
+                name="finance_one_active_debtor_per_benefit",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
