@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tugi.core.models import PersonalDataView
 from tugi.finance.models import Overpayment, OverpaymentStatus
 from tugi.finance.services import overpayments as svc
 
@@ -57,6 +58,7 @@ def test_list_exports_and_notice(finance_user: Any, client_for: Any) -> None:
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     pdf = client.get(f"/finance/overpayments/{op.pk}/notice.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert PersonalDataView.objects.filter(person=op.person, viewer=finance_user).count() == 1
     page = client.get(f"/finance/overpayments/{op.pk}/").content.decode()
     assert op.reference_number in page and 'id="overpayment-journal"' in page
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tugi.core.exports import xlsx_response
 from tugi.core.forms import apply_errors
 from tugi.core.permissions import can
+from tugi.core.services import person_view_record
 from tugi.core.viewkit import form_view, list_view, need
 
 from .. import selectors_overpayments as selectors
@@ -204,6 +205,8 @@ def overpayment_notice(request: HttpRequest, pk: int) -> HttpResponse:
     op = get_object_or_404(Overpayment, pk=pk)
     if not op.reference_number:
         raise Http404
+    # the notice carries the person's name, code and address: downloading it is a view of their data
+    person_view_record(viewer=request.user, person=op.person, purpose=_("overpayment notice"))
     response = HttpResponse(notice_pdf(op), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="overpayment-{op.pk}.pdf"'
     return response
