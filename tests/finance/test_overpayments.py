@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from tugi.core.models import AuditEvent
 from tugi.finance import selectors_overpayments as sel
@@ -90,7 +91,11 @@ def to_recovering(
 
 def released_run(user: Any, month: dt.date) -> PaymentRun:
     return PaymentRun.objects.create(
-        month=month, payment_date=month.replace(day=5), status=RunStatus.RELEASED, created_by=user
+        month=month,
+        payment_date=month.replace(day=5),
+        status=RunStatus.RELEASED,
+        created_by=user,
+        released_at=timezone.now(),
     )
 
 
@@ -378,6 +383,24 @@ def test_recalculation_lowering_paid_months_is_overpayment(finance_user: Any) ->
     op = svc.detect_recalculation(pension=pension, actor=finance_user)
     assert op is not None and op.source == "recalculation" and op.amount == D("100.00")
     assert (op.period_from, op.period_to) == (dt.date(2026, 2, 1), dt.date(2026, 3, 31))
+    assert svc.detect_recalculations_daily(actor=finance_user) == 1 and Overpayment.objects.count() == 1
+
+
+def test_the_daily_scan_examines_only_amounts_recorded_after_the_payment(finance_user: Any) -> None:
+    from tests.pensions.factories import PensionAmountFactory
+
+    earlier, later, future = (pensioner(amount="750.00") for _ in range(3))
+    # recorded before the run: the run paid what was then in force (a differing payment is the
+    # monitors' business, not a recalculation)
+    PensionAmountFactory(pension=earlier, amount=D("700.00"), valid_from=dt.date(2026, 1, 1))
+    run = released_run(finance_user, dt.date(2026, 1, 1))
+    for pension in (earlier, later, future):
+        line(run, pension, "750.00", bank_status=BankStatus.BOOKED)
+    PensionAmountFactory(pension=later, amount=D("720.00"), valid_from=dt.date(2026, 1, 1))
+    PensionAmountFactory(pension=future, amount=D("700.00"), valid_from=dt.date(2026, 2, 1))  # not yet paid
+    assert svc.detect_recalculations_daily(actor=finance_user) == 1
+    op = Overpayment.objects.get()
+    assert (op.pension_id, op.amount) == (later.pk, D("30.00"))
     assert svc.detect_recalculations_daily(actor=finance_user) == 1 and Overpayment.objects.count() == 1
 
 

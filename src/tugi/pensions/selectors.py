@@ -2,6 +2,7 @@
 
 from .selectors_register import (
     amount_history,
+    amounts_recorded_after,
     current_amount,
     pension_types,
     pensions_in_payment,
@@ -12,6 +13,7 @@ from .selectors_register import (
 
 __all__ = [
     "amount_history",
+    "amounts_recorded_after",
     "current_amount",
     "pension_types",
     "pensions_in_payment",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 
 from tugi.core.selectors import get_restricted
 
@@ -130,6 +131,15 @@ def current_amount(pension: Pension, on: dt.date | None = None) -> PensionAmount
 def amount_history(pension: Pension) -> QuerySet[PensionAmount]:
     """Every amount row of a pension, newest first, with the run that produced it."""
     return pension.amounts.select_related("run").order_by("-valid_from", "-id")
+
+
+def amounts_recorded_after(*, pension: Any, recorded_after: Any, month: Any) -> QuerySet[PensionAmount]:
+    """Amount rows of ``pension`` recorded after ``recorded_after`` and in force in ``month`` (valid
+    from before its end): a retroactive change of a month already paid. The arguments may be
+    ``OuterRef`` expressions, for an ``Exists`` in another area's query."""
+    return PensionAmount.objects.annotate(valid_month=TruncMonth("valid_from")).filter(
+        pension=pension, created_at__gt=recorded_after, valid_month__lte=month
+    )
 
 
 def insured_years(person_code: str) -> QuerySet[InsuredYear]:

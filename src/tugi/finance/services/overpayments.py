@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
@@ -626,11 +626,7 @@ def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
     if event.amount is None or event.amount <= 0:
         return False
     with transaction.atomic():
-        op = (
-            Overpayment.objects.select_for_update()
-            .filter(reference_number=ref, status__in=CLAIMED)
-            .first()
-        )
+        op = Overpayment.objects.select_for_update().filter(reference_number=ref, status__in=CLAIMED).first()
         if op is None:
             return False
         locked = BankEvent.objects.select_for_update().get(pk=event.pk)
@@ -848,19 +844,31 @@ def overpayment_record_manual(
 
 
 def detect_recalculations_daily(*, actor: Any, since_days: int = 400) -> int:
-    """Daily: pensions paid in the last ``since_days`` whose amount rows now say less than was paid
-    (idempotent: an open overpayment of the same period is not recorded twice)."""
-    found = 0
+    """Daily: pensions paid in the last ``since_days`` that got an amount row after a payment, in
+    force in the paid month, and now say less than was paid (idempotent: an open overpayment of the
+    same period is not recorded twice). Only those pensions are examined: a run pays the amount in
+    force when it is computed, so an overpayment needs a row recorded after the release."""
+    from tugi.pensions.selectors import amounts_recorded_after
+
     cutoff = dt.date.today() - dt.timedelta(days=since_days)
-    seen: set[int] = set()
-    lines = (
-        PaymentLine.objects.filter(
-            status=LineStatus.PAY, run__status=RunStatus.RELEASED, run__month__gte=cutoff
-        )
-        .filter(pension_id__isnull=False)
-        .select_related("pension", "pension__person", "run")
+    changed = amounts_recorded_after(
+        pension=OuterRef("pension_id"),
+        recorded_after=OuterRef("run__released_at"),
+        month=OuterRef("run__month"),
     )
-    for line in lines.iterator():
+    pension_ids = set(
+        PaymentLine.objects.filter(
+            status=LineStatus.PAY,
+            run__status=RunStatus.RELEASED,
+            run__month__gte=cutoff,
+            pension_id__isnull=False,
+        )
+        .filter(Exists(changed))
+        .values_list("pension_id", flat=True)
+    )
+    found = 0
+    seen: set[int] = set()
+    for line in PaymentLine.objects.filter(pension_id__in=pension_ids).select_related("pension__person"):
         pension = line.pension
         if pension is None or pension.pk in seen:
             continue
