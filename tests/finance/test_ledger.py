@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse as url
 
 from tugi.core.models import AuditEvent
@@ -110,6 +111,23 @@ def test_posted_rows_cannot_be_changed_or_deleted(finance_user: Any) -> None:
         line.delete()
     entry.refresh_from_db()
     assert entry.memo == "test" and entry.lines.get(pk=line.pk).debit == D("10.00")
+
+
+def test_the_database_refuses_to_change_or_delete_posted_rows(finance_user: Any) -> None:
+    """Past the models (a queryset update or delete, SQL from elsewhere): PostgreSQL's triggers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only triggers are PostgreSQL's")
+    entry = _entry(finance_user)
+    for attempt in (
+        lambda: JournalLine.objects.filter(entry=entry).update(debit=D("99.00"), credit=D("99.00")),
+        lambda: JournalEntry.objects.filter(pk=entry.pk).update(memo="changed"),
+        lambda: JournalLine.objects.filter(entry=entry)._raw_delete(using="default"),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    entry.refresh_from_db()
+    assert entry.memo == "test"
+    assert sorted(line.debit for line in entry.lines.all()) == [D("0.00"), D("10.00")]
 
 
 def test_reversal_mirrors_and_cannot_be_repeated(finance_user: Any) -> None:
