@@ -1,15 +1,17 @@
 """What finance's payments topic adds to the shell: the menu entries (runs, account import,
 parameters, debtor accounts), the run compute job, the "payment runs waiting for my approval" desk
-card and the "Payments" section of a person's page (accounts, holds placed by hand and released)."""
+card, the runs waiting for a user in the weekly summary and "My week", and the "Payments" section
+of a person's page (accounts, holds placed by hand and released)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from tugi.core.navigation import NavItem, add_nav
-from tugi.core.registry import DeskWidget, JobHandler, PersonSection, registry
+from tugi.core.registry import DeskWidget, JobHandler, PendingItem, PendingSource, PersonSection, registry
 
 COMPUTE_JOB = "finance-run-compute"
 
@@ -29,6 +31,35 @@ def _desk_waiting(request: Any) -> dict[str, Any] | None:
         return None
     items = list(runs_waiting_for_approval(user=request.user)[:10])
     return {"runs": items} if items else None
+
+
+def _pending(user: Any, today: dt.date) -> list[PendingItem]:
+    """Runs computed by someone else waiting for the user's approval, and approved runs waiting for
+    release; both due by the payment day."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from tugi.core.permissions import can
+
+    from ..models import PaymentRun, RunStatus
+    from ..selectors_payments import runs_waiting_for_approval
+
+    if not can(user, "finance.change_paymentrun"):
+        return []
+    waiting = [
+        (gettext("Approve the payment run %(run)s"), run) for run in runs_waiting_for_approval(user=user)
+    ]
+    approved = PaymentRun.objects.filter(status=RunStatus.APPROVED).order_by("month", "id")
+    waiting += [(gettext("Release the payment run %(run)s"), run) for run in approved]
+    return [
+        PendingItem(
+            title % {"run": run},
+            reverse("finance:run_detail", args=[run.pk]),
+            run.payment_date,
+            gettext("payment run"),
+        )
+        for title, run in waiting
+    ]
 
 
 def _person_section(request: Any, person: Any) -> dict[str, Any] | None:
@@ -70,6 +101,7 @@ def register() -> None:
             35,
         )
     )
+    registry.add(PendingSource("finance-payments", _("Payment runs"), _pending, order=55))
     registry.add(
         PersonSection(
             "finance-payments", _("Payments"), "finance/account_person_section.html", _person_section, 210
