@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tugi.finance.models import JournalEntry, JournalLine, PaymentLine
 from tugi.finance.selectors_ledger import overpayment_ledger_balances, trial_balance_totals
-from tugi.finance.selectors_reports import overpayment_balance
+from tugi.finance.selectors_overpayments import balance as overpayment_balance
 from tugi.finance.services.ledger import period_close, reverse
 from tugi.finance.services.postings import (
     post_overpayment_decided,

@@ -219,14 +219,6 @@ def _age_from(op: Overpayment) -> dt.date:
     return op.decided_on or op.notified_on or op.detected_on
 
 
-def overpayment_balance(op: Overpayment, at: dt.date | None = None) -> Decimal:
-    """The decided amount less its recoveries (a write-off reversal adds back) up to ``at``."""
-    recoveries = Recovery.objects.filter(overpayment=op)
-    if at is not None:
-        recoveries = recoveries.filter(on__lte=at)
-    return (op.decided_amount or ZERO) - summed(recoveries.aggregate(s=Sum("amount"))["s"])
-
-
 def ageing_report(at: dt.date) -> Report:
     """(c) The balance of each decided overpayment at ``at`` by days since the decision."""
     decided = Overpayment.objects.filter(decided_amount__isnull=False, decided_on__lte=at).select_related(
