@@ -13,7 +13,7 @@ from tugi.finance.models import Overpayment, OverpaymentStatus
 from tugi.finance.services import overpayments as svc
 
 from .factories import pensioner
-from .test_overpayments import REASONS, to_recovering
+from .test_overpayments import REASONS, detected, to_recovering
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +181,8 @@ def test_desk_person_section_and_pending(finance_user: Any, rf: Any) -> None:
     assert contrib._pending(finance_user, dt.date.today())[0].url.endswith(f"/{op.pk}/")
     from django.template.loader import render_to_string
 
-    assert f"/{op.pk}/" in render_to_string("finance/overpayment_widget.html", desk)
-    assert "9.00" in render_to_string("finance/overpayment_person.html", section)
+    assert f"/{op.pk}/" in render_to_string("finance/overpayment_widget.html", {"data": desk})
+    assert "9.00" in render_to_string("finance/overpayment_person.html", {"data": section})
 
 
 def test_daily_job_runs_detection_and_limitation(system: Any) -> None:
@@ -193,3 +193,20 @@ def test_daily_job_runs_detection_and_limitation(system: Any) -> None:
     progress = SimpleNamespace(update=lambda **kw: None)
     result = contrib._daily_run(SimpleNamespace(actor=system), progress)
     assert result == {"deaths": 0, "recalculations": 0, "time_barred": 0, "warned": 0}
+
+
+def test_the_desk_lists_overpayments_waiting_for_action(finance_user: Any, client_for: Any) -> None:
+    old, fresh = detected(finance_user), detected(finance_user)
+    Overpayment.objects.filter(pk=old.pk).update(detected_on=dt.date.today() - dt.timedelta(days=30))
+    Overpayment.objects.filter(pk=fresh.pk).update(detected_on=dt.date.today())
+    page = client_for(finance_user).get("/").content.decode()
+    assert 'id="overpayment-widget"' in page
+    assert f'data-overpayment="{old.pk}"' in page  # detected a month ago, nobody has acted
+    assert f'data-overpayment="{fresh.pk}"' not in page
+
+
+def test_the_person_page_lists_their_overpayments_with_balances(finance_user: Any, client_for: Any) -> None:
+    op = to_recovering(finance_user, method="direct", amount="120.00")
+    page = client_for(finance_user).get(f"/persons/{op.person.uid}/").content.decode()
+    assert 'id="person-overpayments"' in page
+    assert f'href="/finance/overpayments/{op.pk}/"' in page and "120.00" in page
