@@ -34,6 +34,9 @@ def test_run_pages_show_review_and_held_lines(finance_user: Any, client_for: Any
     assert page.status_code == 200 and f'data-run="{run.pk}"' in page.content.decode()
     detail = client.get(reverse("finance:run_detail", args=[run.pk])).content.decode()
     assert 'id="run-held"' in detail and 'data-reason="no-account"' in detail
+    # the held line's reason is the label the user reads, not the stored key
+    held_table = detail.split('id="run-held"', 1)[1].split("</table>", 1)[0]
+    assert "no bank account" in held_table and ">no-account<" not in held_table
     assert 'id="run-four-eyes"' in detail and 'id="run-approve"' not in detail
     assert "style=" not in detail and "<script>" not in detail
     lines = client.get(reverse("finance:run_lines", args=[run.pk]), {"status": "held"}).content.decode()

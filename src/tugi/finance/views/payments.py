@@ -109,7 +109,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         **_actions(request, run),
         "review": selectors.review_rows(run),
-        "held": held[:50],
+        "held": [(line, selectors.hold_label(line.hold_reason)) for line in held[:50]],
         "held_count": run.counts.get("held", 0),
         "files": list(selectors.run_files(run)),
         "reason_form": RunReasonForm(),
