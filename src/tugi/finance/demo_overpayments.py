@@ -53,12 +53,18 @@ def load(actor: Any, stdout: Any) -> None:
     def heard(op: Any, on: dt.date | None = None) -> Any:
         return svc.hearing_start(overpayment=op, actor=actor, on=on, note="Letter asking for an explanation")
 
-    def decided(op: Any, amount: str | None = None, on: dt.date | None = None) -> Any:
+    def decided(
+        op: Any,
+        amount: str | None = None,
+        on: dt.date | None = None,
+        reasons: str = REASONS,
+        cause: str = "recipient",
+    ) -> Any:
         amt = Decimal(amount) if amount is not None else op.amount
         return svc.overpayment_decide(
             overpayment=heard(op, on),
-            cause="recipient",
-            decision_reasons=REASONS,
+            cause=cause,
+            decision_reasons=reasons,
             decided_amount=amt,
             actor=actor,
             on=on,
@@ -97,5 +103,9 @@ def load(actor: Any, stdout: Any) -> None:
     old = notified(find(9, "510.00", 62, detected_back=365 * 5 + 30), on=long_ago)
     svc.limitation_check(actor=actor, today=today)
     made["time_barred"] = old.pk
-    made["no_claim"] = decided(find(10, "75.00", 2), "0").pk
+    no_claim = (
+        "The agency paid the old amount after its own recalculation; the person could not know. "
+        "Not recovered."
+    )
+    made["no_claim"] = decided(find(10, "75.00", 2), "0", reasons=no_claim, cause="agency").pk
     stdout.write(f"demo overpayments: {len(made)} loaded\n")
