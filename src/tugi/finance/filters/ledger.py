@@ -7,6 +7,7 @@ from typing import Any
 import django_filters as filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.filters import TugiFilterSet
 
@@ -18,7 +19,7 @@ class EntryFilter(TugiFilterSet):
     q = filters.CharFilter(method="search", label=_("Number"))
     period = filters.CharFilter(method="by_period", label=_("Period (YYYY-MM)"))
     kind = filters.ChoiceFilter(label=_("Kind"), choices=EntryKind.choices)
-    account = filters.CharFilter(method="by_account", label=_("Account"))
+    account = filters.CharFilter(method="by_account", label=pgettext_lazy("ledger", "Account"))
     source = filters.CharFilter(method="by_source", label=_("Source"))
 
     class Meta:
