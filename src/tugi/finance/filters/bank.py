@@ -7,6 +7,7 @@ from typing import Any
 import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.filters import TugiFilterSet
 
@@ -14,7 +15,7 @@ from ..models import BankEvent, BankEventKind, BankFile, InboundFile, InboundKin
 
 
 class BankFileFilter(TugiFilterSet):
-    run = filters.NumberFilter(field_name="run_id", label=_("Run"))
+    run = filters.NumberFilter(field_name="run_id", label=pgettext_lazy("payment run", "Run"))
     q = filters.CharFilter(field_name="message_id", lookup_expr="icontains", label=_("MsgId"))
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.forms import ReasonMixin, TugiForm, UploadForm, date_input
 
@@ -68,7 +69,7 @@ class ParameterForm(TugiForm):
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
     value = forms.CharField(label=_("Value"), max_length=20)
-    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    unit = forms.CharField(label=pgettext_lazy("measure", "Unit"), max_length=20, required=False)
     legal_title = forms.CharField(label=_("Legal reference"), max_length=300, required=False)
     legal_url = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

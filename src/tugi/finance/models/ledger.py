@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.models import Person
 
@@ -40,7 +41,7 @@ class AccountKind(models.TextChoices):
 class LedgerAccount(models.Model):
     """A sub-ledger account with its default dimensions (seeded from ``finance/accounts.yaml``)."""
 
-    code = models.CharField(_("account"), max_length=6, unique=True)
+    code = models.CharField(pgettext_lazy("ledger", "account"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=AccountKind.choices)
     role = models.SlugField(
@@ -111,7 +112,7 @@ class JournalEntry(_AppendOnly):
 
 class JournalLine(_AppendOnly):
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.CharField(_("account"), max_length=6)
+    account = models.CharField(pgettext_lazy("ledger", "account"), max_length=6)
     partner = models.CharField(_("partner code"), max_length=6, blank=True)
     activity = models.CharField(_("activity"), max_length=5, blank=True)
     source = models.CharField(_("source of funding"), max_length=2, blank=True)

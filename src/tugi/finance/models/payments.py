@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tugi.core.models import Person, TugiModel
 
@@ -140,7 +141,7 @@ class FinanceParameter(TugiModel):
     benefit = models.CharField(_("benefit"), max_length=10, choices=Benefit.choices, blank=True)
     valid_from = models.DateField(_("valid from"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=4)
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=20, blank=True)
     legal_title = models.CharField(_("legal reference"), max_length=300, blank=True)
     legal_url = models.URLField(_("link"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)

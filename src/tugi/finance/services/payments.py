@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tugi.core.audit import audit_record
 from tugi.core.crud import assign, save_changes
@@ -611,7 +612,7 @@ def run_compute(*, run: PaymentRun, actor: Any) -> Any:
             key=f"run-{run.pk}-{timezone.now().isoformat()}",
             actor=actor,
             params={"run_id": run.pk},
-            title=_("Compute %(run)s") % {"run": run},
+            title=pgettext("payment run", "Compute %(run)s") % {"run": run},
         )
         run.job = job
         run.save(update_fields=["job", "updated_at"])

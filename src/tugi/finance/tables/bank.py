@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import BankEvent, BankFile, InboundFile
 
@@ -12,7 +13,7 @@ class BankFileTable(tables.Table):
     message_id = tables.Column(verbose_name=_("MsgId"))
     run = tables.TemplateColumn(
         "<a href=\"{% url 'finance:reconciliation' record.run_id %}\">{{ record.run }}</a>",
-        verbose_name=_("Run"),
+        verbose_name=pgettext_lazy("payment run", "Run"),
     )
     sha256 = tables.TemplateColumn(
         '<code title="{{ record.sha256 }}">{{ record.sha256|truncatechars:13 }}</code>',
