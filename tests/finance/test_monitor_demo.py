@@ -28,3 +28,16 @@ def test_demo_is_idempotent(system: Any) -> None:
     solved = FinanceProblem.objects.get(status=ProblemStatus.SOLVED)
     assert solved.root_cause and solved.monitor is not None
     assert not MonitorResult.objects.filter(outcome="error").exists()
+
+
+def test_the_demo_gives_the_iban_check_something_to_find(system: Any) -> None:
+    from tests.finance.factories import IBANS, pensioner
+    from tugi.finance.models import BankAccount
+
+    for i in range(2):
+        BankAccount.objects.filter(person=pensioner(iban=IBANS[i]).person).update(source="demo")
+    demo_monitors.load(system, io.StringIO())
+    result = MonitorResult.objects.get(monitor__code="iban-shared")
+    assert result.outcome == "found" and result.row_count == 1
+    demo_monitors.load(system, io.StringIO())
+    assert BankAccount.objects.filter(source="demo-shared").count() == 1

@@ -1,6 +1,7 @@
-"""Demo monitors and problems: the seeded checks run once, and three problems of the finance
-functions in different states (one forwarded to the developer with their reference, one solved
-with its root cause and the monitor that watches for a recurrence). Safe to run twice."""
+"""Demo monitors and problems: an IBAN shared by two pensioners for the IBAN check to find, the
+seeded checks run once, and three problems of the finance functions in different states (one
+forwarded to the developer with their reference, one solved with its root cause and the monitor
+that watches for a recurrence). Safe to run twice."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from .models import FinanceProblem, Monitor, ProblemModule, ProblemSeverity
+from .models import BankAccount, FinanceProblem, Monitor, ProblemModule, ProblemSeverity
 from .services.monitors import monitor_run, monitors_ensure_defaults
+from .services.payments import account_give
 from .services.problems import problem_analyse, problem_create, problem_forward, problem_solve
 
 PROBLEMS = [
@@ -46,9 +48,28 @@ def _partner(actor: Any) -> Any:
     return found or partner_create(actor=actor, name="Demo IT centre", short_name="Demo IT", kind="developer")
 
 
+def _shared_iban(actor: Any, today: dt.date) -> bool:
+    """Something for a monitor to find: one pensioner's newest account is another's IBAN (given in
+    an e-service with a relative's account). Once only."""
+    demo_accounts = list(BankAccount.objects.filter(source="demo").order_by("person_id", "id")[:2])
+    if len(demo_accounts) < 2 or BankAccount.objects.filter(source="demo-shared").exists():
+        return False
+    first, second = demo_accounts
+    account_give(
+        person=second.person,
+        iban=first.iban,
+        given_on=today,
+        town=second.town,
+        source="demo-shared",
+        actor=actor,
+    )
+    return True
+
+
 def load(actor: Any, stdout: Any) -> None:
     monitors = monitors_ensure_defaults(actor=actor)
     today = timezone.localdate()
+    _shared_iban(actor, today)
     for monitor in monitors:
         if not monitor.results.exists():
             monitor_run(monitor=monitor, actor=actor, today=today)
