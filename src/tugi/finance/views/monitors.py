@@ -94,12 +94,11 @@ def _form_page(
                 return redirect("finance:monitor_detail", monitor.pk)
         except ValidationError as exc:
             apply_errors(form, exc)
-    status = 422 if request.method == "POST" and form.errors else 200
+    # a form with errors is shown again with 200, as every form page of Tugi does
     return render(
         request,
         "finance/monitor_form.html",
         {"form": form, "title": title, "preview": preview, "problem": problem},
-        status=status,
     )
 
 
