@@ -74,6 +74,8 @@ def test_payments_report_equals_ledger(books: dict[str, Any]) -> None:
     assert report.totals["deduction"] == D("50.00") and report.totals["count"] == 4
     assert report.reconciles, report.checks
     assert [c["ledger"] for c in report.checks] == [D("2600.00"), D("2550.00")]
+    # amounts are cents whatever the database adds them as (SQLite: binary floats)
+    assert {v.as_tuple().exponent for row in report.rows for v in row[3:6]} == {-2}
     only_feb = payments_report(FEB, FEB)
     assert only_feb.totals["gross"] == D("1300.00") and only_feb.reconciles
 

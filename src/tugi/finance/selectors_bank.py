@@ -108,7 +108,7 @@ def reconciliation(run: PaymentRun) -> dict[str, Any]:
             % {"fn": files_count, "ft": files_total, "rn": run_count, "rt": run_total}
         )
     returns: list[dict[str, Any]] = [
-        {**row, "status_label": BankStatus(row["bank_status"]).label}
+        {**row, "total": summed(row["total"]), "status_label": BankStatus(row["bank_status"]).label}
         for row in PaymentLine.objects.filter(
             run=run, bank_status__in=[BankStatus.RETURNED, BankStatus.REJECTED]
         )
@@ -124,7 +124,7 @@ def reconciliation(run: PaymentRun) -> dict[str, Any]:
         "files_count": files_count,
         "files_total": files_total,
         "returns": returns,
-        "returned_total": sum((summed(r["total"]) for r in returns), ZERO),
+        "returned_total": sum((r["total"] for r in returns), ZERO),
         "not_debited": not_debited,
         "differences": differences,
         "reconciled": bool(files) and not differences and not not_debited,

@@ -136,20 +136,14 @@ def payments_report(start: dt.date, end: dt.date) -> Report:
     rows, by_month = [], defaultdict[Any, Decimal](lambda: ZERO)
     totals = {"gross": ZERO, "deduction": ZERO, "net": ZERO, "count": Decimal(0)}
     for g in grouped:
+        gross, deduction, net = summed(g["gross"]), summed(g["deduction"]), summed(g["net"])
         rows.append(
-            [
-                f"{g['run__month']:%Y-%m}",
-                g["benefit_type"],
-                g["budget_line"],
-                g["gross"],
-                g["deduction"],
-                g["net"],
-                g["n"],
-            ]
+            [f"{g['run__month']:%Y-%m}", g["benefit_type"], g["budget_line"], gross, deduction, net, g["n"]]
         )
-        by_month[g["run__month"]] += g["gross"]
-        for k in ("gross", "deduction", "net"):
-            totals[k] += g[k]
+        by_month[g["run__month"]] += gross
+        totals["gross"] += gross
+        totals["deduction"] += deduction
+        totals["net"] += net
         totals["count"] += g["n"]
     accrual = [EntryKind.ACCRUAL]
     checks = [

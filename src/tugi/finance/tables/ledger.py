@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
+
+from tugi.core.money import summed
 
 from ..models import JournalEntry
 
@@ -21,6 +25,12 @@ class EntryTable(tables.Table):
     total = tables.Column(verbose_name=_("Amount"), attrs={"td": {"class": "text-end"}})
     source_type = tables.Column(verbose_name=_("Source"))
     created_by = tables.Column(verbose_name=_("Posted by"))
+
+    def render_total(self, value: Any) -> str:
+        return f"{summed(value):.2f}"
+
+    def value_total(self, value: Any) -> str:
+        return f"{summed(value):.2f}"
 
     class Meta:
         model = JournalEntry
