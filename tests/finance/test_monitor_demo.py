@@ -30,6 +30,7 @@ def test_demo_is_idempotent(system: Any) -> None:
     assert not MonitorResult.objects.filter(outcome="error").exists()
 
 
+@pytest.mark.django_db(transaction=True)  # on PostgreSQL the SQL runs on its own read-only connection
 def test_the_demo_gives_the_iban_check_something_to_find(system: Any) -> None:
     from tests.finance.factories import IBANS, pensioner
     from tugi.finance.models import BankAccount
