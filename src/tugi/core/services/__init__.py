@@ -18,6 +18,7 @@ from .persons import (
     persons_import_validate,
     persons_view_record_many,
 )
+from .runs import run_job_start, run_mark_computing
 from .tokens import token_authenticate, token_create, token_revoke
 from .users import user_change_own_password, user_create, user_set_active, user_set_password, user_set_roles
 
@@ -36,6 +37,8 @@ __all__ = [
     "persons_import",
     "persons_import_validate",
     "persons_view_record_many",
+    "run_job_start",
+    "run_mark_computing",
     "start_periodic_due",
     "subscription_create",
     "subscription_delete",

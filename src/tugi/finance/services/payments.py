@@ -33,6 +33,7 @@ from tugi.core.crud import assign, save_changes
 from tugi.core.imports import parse_csv_rows
 from tugi.core.models import Person
 from tugi.core.permissions import require
+from tugi.core.services.runs import run_job_start, run_mark_computing
 
 from ..audit_events_payments import PaymentEvent
 from ..benefits import payment_date
@@ -581,42 +582,15 @@ def _status_error(run: PaymentRun, text: str) -> ValidationError:
 
 def _mark_computing(run: PaymentRun, actor: Any) -> PaymentRun:
     require(actor, "finance.add_paymentrun")
-    run = _locked(run)
-    if run.status not in (RunStatus.DRAFT, RunStatus.FAILED, RunStatus.COMPUTED):
-        raise _status_error(run, _("A run that is %(status)s cannot be computed."))
-    run.status, run.error = RunStatus.COMPUTING, ""
-    run.computed_by, run.computed_at = actor, None
-    run.approved_by, run.approved_at = None, None
-    run.save(
-        update_fields=[
-            "status",
-            "error",
-            "computed_by",
-            "computed_at",
-            "approved_by",
-            "approved_at",
-            "updated_at",
-        ]
-    )
-    return run
+    return run_mark_computing(_locked(run), actor)
 
 
 def run_compute(*, run: PaymentRun, actor: Any) -> Any:
     """Start computing ``run`` in the background; returns the job (the run page shows its progress)."""
-    from tugi.core.services import job_start
-
     with transaction.atomic():
         run = _mark_computing(run, actor)
-        job = job_start(
-            kind=COMPUTE_JOB,
-            key=f"run-{run.pk}-{timezone.now().isoformat()}",
-            actor=actor,
-            params={"run_id": run.pk},
-            title=pgettext("payment run", "Compute %(run)s") % {"run": run},
-        )
-        run.job = job
-        run.save(update_fields=["job", "updated_at"])
-    return job
+        title = pgettext("payment run", "Compute %(run)s") % {"run": run}
+        return run_job_start(run, kind=COMPUTE_JOB, title=title, actor=actor)
 
 
 def run_compute_now(*, run: PaymentRun, actor: Any, progress: Any | None = None) -> PaymentRun:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
 from tugi.core.permissions import require
+from tugi.core.services.runs import run_job_start, run_mark_computing
 
 from ..audit_events import PensionEvent
 from ..models import CalculationRun, RunKind, RunPensionResult, RunPersonResult, RunStatus
@@ -128,39 +129,15 @@ def _mark_computing(run: CalculationRun, actor: Any) -> CalculationRun:
     """Lock the run and mark it computing by ``actor`` (from draft, failed or computed: a
     recomputation replaces the staged results and any approval)."""
     require(actor, "pensions.add_calculationrun")
-    run = _locked(run)
-    if run.status not in (RunStatus.DRAFT, RunStatus.FAILED, RunStatus.COMPUTED):
-        raise ValidationError(
-            {
-                "status": _("A run that is %(status)s cannot be computed.")
-                % {"status": run.get_status_display()}
-            }
-        )
-    run.status, run.error = RunStatus.COMPUTING, ""
-    run.computed_by, run.computed_at = actor, None
-    run.approved_by, run.approved_at = None, None
-    fields = ["status", "error", "computed_by", "computed_at", "approved_by", "approved_at", "updated_at"]
-    run.save(update_fields=fields)
-    return run
+    return run_mark_computing(_locked(run), actor)
 
 
 def run_compute(*, run: CalculationRun, actor: Any) -> Any:
     """Start computing ``run`` in the background. Returns the job; its page and the run's page
     show the progress."""
-    from tugi.core.services import job_start
-
     with transaction.atomic():
         run = _mark_computing(run, actor)
-        # The job's own audit event (core.job_started) records who started the computation.
-        job = job_start(
-            kind=COMPUTE_JOB,
-            key=f"run-{run.pk}-{timezone.now().isoformat()}",
-            actor=actor,
-            params={"run_id": run.pk},
-            title=_("Compute %(run)s") % {"run": run},
-        )
-        run.job = job
-        run.save(update_fields=["job", "updated_at"])
+        job = run_job_start(run, kind=COMPUTE_JOB, title=_("Compute %(run)s") % {"run": run}, actor=actor)
         announce(run, "started", actor)
     return job
 
