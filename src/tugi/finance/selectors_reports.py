@@ -320,8 +320,9 @@ def report(name: str, start: dt.date, end: dt.date) -> Report:
     raise KeyError(name)
 
 
-def bars(chart: list[tuple[str, Decimal]], width: int = 440) -> dict[str, Any]:
-    """A horizontal bar chart for an inline SVG: each bar's label, value, y and width."""
+def bars(chart: list[tuple[str, Decimal]], width: int = 400) -> dict[str, Any]:
+    """A horizontal bar chart for an inline SVG 640 wide: each bar's label, value, y and width (bars
+    start at 110 and leave room after them for a value of up to 14 characters)."""
     top = max((abs(v) for _k, v in chart), default=ZERO)
     out = []
     for i, (label, value) in enumerate(chart):
