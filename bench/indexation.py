@@ -53,7 +53,9 @@ def setup_django(url: str) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.utils import translation
 
+    translation.activate("en")  # the stages print in English whatever the default language
     call_command("migrate", verbosity=0)
 
 
