@@ -100,7 +100,7 @@ def ledger_return(*, line: Any, reason: str, on: dt.date, actor: Any, amount: De
         message_id=f"M{n}",
         sha256=f"{n:064d}",
         original_name=f"r{n}.xml",
-        path=f"/tmp/r{n}.xml",
+        path=f"finance/in/r{n}.xml",
         imported_by=actor,
     )
     return BankEvent.objects.create(
