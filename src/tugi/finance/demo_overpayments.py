@@ -7,16 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from .months import add_months, month_end
+
 DEMO = "Demo: "
 REASONS = (
     "The person did not report the change in time although the decision asked them to; the amount "
     "is recovered in full, spread so that it does not cause hardship."
 )
-
-
-def _month_back(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def load(actor: Any, stdout: Any) -> None:
@@ -37,12 +34,12 @@ def load(actor: Any, stdout: Any) -> None:
     made: dict[str, int] = {}
 
     def find(i: int, amount: str, months_back: int, detected_back: int = 10) -> Any:
-        start = _month_back(this_month, months_back)
+        start = add_months(this_month, -months_back)
         return svc.overpayment_detect(
             person=pensions[i].person,
             source="manual" if i % 2 else "recalculation",
             period_from=start,
-            period_to=_month_back(this_month, months_back - 1) - dt.timedelta(days=1),
+            period_to=month_end(start),
             amount=Decimal(amount),
             actor=actor,
             pension_id=pensions[i].pk,
@@ -78,7 +75,7 @@ def load(actor: Any, stdout: Any) -> None:
             overpayment=notified(op),
             method=method,
             monthly_amount=Decimal(monthly) if monthly else None,
-            start_month=_month_back(this_month, -1),
+            start_month=add_months(this_month, 1),
             actor=actor,
         )
 

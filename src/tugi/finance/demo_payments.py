@@ -12,6 +12,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .months import add_months
+
 BANK_CODES = ["10", "22", "77"]
 TOWNS = ["Tallinn", "Tartu", "Pärnu", "Põlva", "Võru", "Jõhvi", "Viljandi", "Kärdla", "Rakvere"]
 PAST_MONTHS = 4
@@ -19,11 +21,6 @@ PAST_MONTHS = 4
 
 def _user(username: str, fallback: Any) -> Any:
     return get_user_model().objects.filter(username=username, is_active=True).first() or fallback
-
-
-def _month_back(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 - count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _accounts(actor: Any, stdout: Any) -> int:
@@ -98,7 +95,7 @@ def load(actor: Any, stdout: Any) -> None:
 
     current = timezone.localdate().replace(day=1)
     for back in range(PAST_MONTHS, 0, -1):
-        month = _month_back(current, back)
+        month = add_months(current, -back)
         run = run_create(benefit="pension", month=month, actor=system, note="Demo run")
         run = run_compute_now(run=run, actor=system)
         run = run_approve(run=run, actor=approver, reason="Demo: checked the review")

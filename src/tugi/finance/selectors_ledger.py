@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tugi.core.money import summed
 
 from .models import EntryKind, JournalEntry, JournalLine, LedgerAccount, PeriodClose
+from .months import add_months
 
 ZERO = Decimal("0.00")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -29,13 +30,9 @@ def parse_period(value: str, field: str = "period") -> dt.date:
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def month_end(period: dt.date) -> dt.date:
-    return (period.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-
-
 def due_date(period: dt.date) -> dt.date:
     """The trial balance of a month goes to RTK by the 25th of the next month."""
-    return (period.replace(day=1) + dt.timedelta(days=32)).replace(day=25)
+    return add_months(period, 1).replace(day=25)
 
 
 def entries() -> QuerySet[JournalEntry]:

@@ -31,7 +31,8 @@ from .models import (
     RecoveryKind,
     RunStatus,
 )
-from .selectors_ledger import month_end, parse_period, role_code
+from .months import month_end
+from .selectors_ledger import parse_period, role_code
 
 ZERO = Decimal("0.00")
 

@@ -30,6 +30,7 @@ from tugi.core.permissions import require
 
 from ..audit_events_ledger import LedgerEvent
 from ..models import EntryKind, JournalEntry, JournalLine, LedgerAccount, PeriodClose
+from ..months import add_months
 
 ACCOUNTS_FILE = Path(__file__).resolve().parent.parent / "accounts.yaml"
 ZERO = Decimal("0.00")
@@ -100,7 +101,7 @@ def first_open_period(on: dt.date) -> dt.date:
     period = on.replace(day=1)
     closed = set(PeriodClose.objects.filter(period__gte=period).values_list("period", flat=True))
     while period in closed:
-        period = (period + dt.timedelta(days=32)).replace(day=1)
+        period = add_months(period, 1)
     return period
 
 
@@ -228,14 +229,6 @@ def entry_reverse(*, entry: JournalEntry, reason: str, actor: Any, on: dt.date |
     return reverse(entry=entry, actor=actor, reason=reason, on=on)
 
 
-def month_start(value: dt.date) -> dt.date:
-    return value.replace(day=1)
-
-
-def next_month(period: dt.date) -> dt.date:
-    return (period.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-
-
 def period_close(*, period: dt.date, actor: Any, today: dt.date | None = None) -> PeriodClose:
     """Close a past month once: nothing more posts into it (later events post into the first open
     month). Refused while the month has payment runs that are not released; the trial balance
@@ -244,8 +237,8 @@ def period_close(*, period: dt.date, actor: Any, today: dt.date | None = None) -
     from ..selectors_ledger import trial_balance_totals
 
     require(actor, "finance.add_periodclose")
-    period = month_start(period)
-    current = month_start(today or timezone.localdate())
+    period = period.replace(day=1)
+    current = (today or timezone.localdate()).replace(day=1)
     if period >= current:
         raise ValidationError({"period": _("Only a past month can be closed.")})
     if PeriodClose.objects.filter(period=period).exists():

@@ -41,6 +41,7 @@ from ..models import (
     RecoveryMethod,
     RunStatus,
 )
+from ..months import month_end
 from ..reference import is_valid_reference, make_reference
 from ..selectors_overpayments import ZERO, balance, limitation_date_for, limitation_warning_days
 from . import postings
@@ -642,15 +643,6 @@ def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
 # detection
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _month_end(day: dt.date) -> dt.date:
-    nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
-
-
 PAID_BANK = [BankStatus.SENT, BankStatus.ACCEPTED, BankStatus.BOOKED, BankStatus.NOT_SENT]
 
 
@@ -672,7 +664,7 @@ def detect_after_death(
             reason=_("Payment returned: beneficiary deceased"),
         )
         return None
-    after = _month_start(person.date_of_death)
+    after = person.date_of_death.replace(day=1)
     paid = list(
         PaymentLine.objects.filter(
             person=person,
@@ -698,7 +690,7 @@ def detect_after_death(
         person=person,
         source=source,
         period_from=paid[0].run.month,
-        period_to=_month_end(paid[-1].run.month),
+        period_to=month_end(paid[-1].run.month),
         amount=amount,
         actor=actor,
         pension_id=paid[0].pension_id,
@@ -742,7 +734,7 @@ def detect_recalculation(*, pension: Any, actor: Any) -> Overpayment | None:
     for line in lines:
         due = None
         for row in history:
-            if row.valid_from <= _month_end(line.run.month):
+            if row.valid_from <= month_end(line.run.month):
                 due = row
         if due is None:
             continue
@@ -755,7 +747,7 @@ def detect_recalculation(*, pension: Any, actor: Any) -> Overpayment | None:
         person=pension.person,
         source=OverpaymentSource.RECALCULATION,
         period_from=diffs[0][0],
-        period_to=_month_end(diffs[-1][0]),
+        period_to=month_end(diffs[-1][0]),
         amount=sum((d for _m, d in diffs), ZERO),
         actor=actor,
         pension_id=pension.pk,
