@@ -25,10 +25,6 @@ RULES: dict[str, BenefitRules] = {
 }
 
 
-def first_of_month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def payment_date(benefit: str, month: dt.date) -> dt.date:
     """The day ``benefit`` for ``month`` is paid: its day of that month, or the next working day."""
     return next_working_day(month.replace(day=RULES[benefit].payment_day))

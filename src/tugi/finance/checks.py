@@ -18,8 +18,6 @@ __all__ = ["CHECKS", "Check", "check", "check_get"]
 
 Rows = tuple[list[str], list[list[Any]]]
 
-#: Without a dated parameter, warn this many days before an overpayment claim is time-barred.
-DEFAULT_WARNING_DAYS = 90
 #: An open overpayment counts as forgotten when nothing was done to it for this many days.
 IDLE_DAYS = 30
 
@@ -46,27 +44,14 @@ def check_get(name: str) -> Check | None:
     return CHECKS.get(name)
 
 
-def warning_days(on: dt.date) -> int:
-    """The dated parameter "days before limitation to warn" in force on ``on`` (default 90)."""
-    from .models import FinanceParameter, FinanceParameterName
-
-    row = (
-        FinanceParameter.objects.filter(
-            name=FinanceParameterName.LIMITATION_WARNING_DAYS, valid_from__lte=on, benefit__in=["", "pension"]
-        )
-        .order_by("-valid_from", "-benefit")
-        .first()
-    )
-    return int(row.value) if row is not None else DEFAULT_WARNING_DAYS
-
-
 @check("overpayment_limitation_idle", _("Open overpayments near their limitation date with no action"))
 def overpayment_limitation_idle(today: dt.date) -> Rows:
     """Open overpayments whose limitation date falls within the warning days and on which nothing
     was done for more than 30 days (or never)."""
     from .models import OVERPAYMENT_OPEN, Overpayment
+    from .selectors_overpayments import limitation_warning_days
 
-    horizon = today + dt.timedelta(days=warning_days(today))
+    horizon = today + dt.timedelta(days=limitation_warning_days(today))
     idle_since = today - dt.timedelta(days=IDLE_DAYS)
     qs = (
         Overpayment.objects.filter(

@@ -43,10 +43,6 @@ def bank_events() -> QuerySet[BankEvent]:
     )
 
 
-def unmatched_events() -> QuerySet[BankEvent]:
-    return bank_events().filter(matched=False)
-
-
 def unmatched_count() -> int:
     return BankEvent.objects.filter(matched=False).count()
 

@@ -30,10 +30,6 @@ def result_get(*, monitor: Monitor, pk: Any) -> MonitorResult:
     return get_object_or_404(MonitorResult.objects.select_related("ran_by"), monitor=monitor, pk=pk)
 
 
-def last_result(monitor: Monitor) -> MonitorResult | None:
-    return monitor.results.first()
-
-
 def monitors_alerting(*, user: Any) -> list[Monitor]:
     """Active monitors whose last run found rows or failed (the desk card)."""
     return list(

@@ -15,12 +15,12 @@ from tugi.core.money import round_cents, summed
 
 from .models import (
     OVERPAYMENT_OPEN,
-    FinanceParameter,
     Overpayment,
     OverpaymentStatus,
     Recovery,
     RecoveryMethod,
 )
+from .selectors_payments import parameter_value
 
 ZERO = Decimal("0.00")
 #: Fallback when no ``limitation_years`` parameter is in force.
@@ -99,13 +99,9 @@ def offsets_due(month: dt.date) -> dict[int, list[OffsetDue]]:
 
 
 def _parameter(name: str, on: dt.date, default: int) -> int:
-    row = (
-        FinanceParameter.objects.filter(name=name, valid_from__lte=on)
-        .filter(Q(benefit="") | Q(benefit="pension"))
-        .order_by("-valid_from")
-        .first()
-    )
-    return int(row.value) if row is not None else default
+    """A pension's limitation parameter in force on ``on`` (see ``parameter_value``), or ``default``."""
+    value = parameter_value(name, "pension", on)
+    return int(value) if value is not None else default
 
 
 def limitation_years(on: dt.date) -> int:

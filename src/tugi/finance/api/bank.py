@@ -9,11 +9,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from tugi.core.permissions import can
+from tugi.core.permissions import require
 
 from .. import selectors_bank as selectors
 from ..services.inbound import inbound_import
@@ -56,18 +56,13 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
-def _need(request: HttpRequest, perm: str) -> None:
-    if not can(request.user, perm):
-        raise PermissionDenied
-
-
 @router.post(
     "/bank/inbound",
     response={200: dict[str, Any], 201: dict[str, Any], 400: ErrorOut},
     summary="Import a bank file (pain.002, camt.053, camt.054) as the raw body or the multipart field 'file'",
 )
 def inbound_post(request: HttpRequest) -> Any:
-    _need(request, "finance.add_inboundfile")
+    require(request.user, "finance.add_inboundfile")
     upload = request.FILES.get("file")
     if upload is not None:
         content, filename = upload.read(), upload.name or ""
@@ -85,7 +80,7 @@ def inbound_post(request: HttpRequest) -> Any:
     "/bank/files", response=list[BankFileOut], summary="Outgoing pain.001 files, optionally of one run"
 )
 def files_get(request: HttpRequest, run: int | None = None) -> Any:
-    _need(request, "finance.view_bankfile")
+    require(request.user, "finance.view_bankfile")
     return [
         {
             "id": f.pk,
@@ -106,7 +101,7 @@ def files_get(request: HttpRequest, run: int | None = None) -> Any:
 
 @router.get("/bank/events", response=list[BankEventOut], summary="Bank events from incoming files")
 def events_get(request: HttpRequest, matched: bool | None = None, limit: int = 500, offset: int = 0) -> Any:
-    _need(request, "finance.view_bankevent")
+    require(request.user, "finance.view_bankevent")
     qs = selectors.bank_events()
     if matched is not None:
         qs = qs.filter(matched=matched)

@@ -40,7 +40,7 @@ from ..models import (
     PaymentLine,
 )
 from . import holds, postings
-from .overpayments import repayment_from_credit
+from .overpayments import repayment_from_bank, repayment_from_credit
 
 __all__ = ["MD07_REASON", "bank_event_match", "inbound_import"]
 
@@ -311,7 +311,7 @@ class _Apply:
     def returned(self, item: InboundItem) -> None:
         line = (
             PaymentLine.objects.filter(end_to_end_id=item.end_to_end_id)
-            .select_related("person", "pension")
+            .select_related("person", "pension", "run")
             .first()
         )
         if line is None:
@@ -345,15 +345,11 @@ class _Apply:
 
     def credit(self, item: InboundItem) -> None:
         event = self.event(item, BankEventKind.CREDIT)
-        from .overpayments import repayment_from_bank
-
+        # a credit with a reference number of a decided overpayment is its repayment (the event is
+        # matched there)
         matched = bool(item.reference) and repayment_from_bank(event=event, actor=self.actor)
-        event.refresh_from_db()
-        if matched and not event.matched:
-            event.matched = True
-            event.save(update_fields=["matched"])
         self.counts["credits"] += 1
-        if event.matched:
+        if matched:
             self.counts["credits_matched"] += 1
 
 

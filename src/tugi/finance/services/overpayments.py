@@ -643,9 +643,6 @@ def repayment_from_bank(*, event: BankEvent, actor: Any) -> bool:
 # detection
 
 
-PAID_BANK = [BankStatus.SENT, BankStatus.ACCEPTED, BankStatus.BOOKED, BankStatus.NOT_SENT]
-
-
 def detect_after_death(
     *, person: Person, actor: Any, source: str = "death", line: PaymentLine | None = None
 ) -> Overpayment | None:
@@ -773,7 +770,8 @@ def limitation_check(*, actor: Any, today: dt.date | None = None) -> dict[str, i
             on=today,
         )
         barred += 1
-    warn = today + dt.timedelta(days=limitation_warning_days(today))
+    warn_days = limitation_warning_days(today)
+    warn = today + dt.timedelta(days=warn_days)
     warned = 0
     topic_ensure(code=TOPIC, name=_("Overpayments"), actor=system_actor())
     for op in Overpayment.objects.filter(
@@ -782,7 +780,7 @@ def limitation_check(*, actor: Any, today: dt.date | None = None) -> dict[str, i
         if (
             op.last_action_on
             and op.limitation_date
-            and (op.limitation_date - op.last_action_on).days < (limitation_warning_days(today))
+            and (op.limitation_date - op.last_action_on).days < warn_days
         ):
             continue
         notify(

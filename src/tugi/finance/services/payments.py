@@ -639,12 +639,13 @@ def run_release(*, run: PaymentRun, actor: Any) -> PaymentRun:
     against overpayments and the paid lines marked sent — in one transaction, all or nothing."""
     require(actor, "finance.change_paymentrun")
     from . import postings
+    from .bankfiles import write_run_files
 
     with transaction.atomic():
         run = _locked(run)
         if run.status != RunStatus.APPROVED:
             raise _status_error(run, _("Only an approved run can be released; this one is %(status)s."))
-        files = _write_files(run, actor)
+        files = write_run_files(run=run, actor=actor)
         accrual = postings.post_run_accrual(run=run, actor=actor)
         payment = postings.post_run_payment(run=run, actor=actor)
         _record_offsets(run, actor)
@@ -673,12 +674,6 @@ def run_release(*, run: PaymentRun, actor: Any) -> PaymentRun:
         )
         announce(run, "released", actor)
     return run
-
-
-def _write_files(run: PaymentRun, actor: Any) -> list[Any]:
-    from .bankfiles import write_run_files  # type: ignore[import-not-found,unused-ignore]
-
-    return list(write_run_files(run=run, actor=actor))
 
 
 def _record_offsets(run: PaymentRun, actor: Any) -> None:
