@@ -82,10 +82,7 @@ def offsets_due(month: dt.date) -> dict[int, list[OffsetDue]]:
         return {}
     recovered: dict[int, Decimal] = {
         row["overpayment_id"]: summed(row["total"])
-        for row in Recovery.objects.filter(
-            overpayment__status=OverpaymentStatus.RECOVERING,
-            overpayment__recovery_start__lte=month,
-        )
+        for row in Recovery.objects.filter(overpayment_id__in=[r["id"] for r in rows])
         .values("overpayment_id")
         .annotate(total=Sum("amount"))
     }

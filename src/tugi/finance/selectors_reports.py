@@ -32,7 +32,7 @@ from .models import (
     RunStatus,
 )
 from .months import month_end
-from .selectors_ledger import parse_period, role_code
+from .selectors_ledger import account_balance, parse_period, role_code
 
 ZERO = Decimal("0.00")
 
@@ -216,9 +216,7 @@ def _age_from(op: Overpayment) -> dt.date:
 
 def ageing_report(at: dt.date) -> Report:
     """(c) The balance of each decided overpayment at ``at`` by days since the decision."""
-    decided = Overpayment.objects.filter(decided_amount__isnull=False, decided_on__lte=at).select_related(
-        "person"
-    )
+    decided = Overpayment.objects.filter(decided_amount__isnull=False, decided_on__lte=at)
     recovered = dict(
         Recovery.objects.filter(on__lte=at, overpayment__in=decided)
         .values("overpayment_id")
@@ -238,10 +236,7 @@ def ageing_report(at: dt.date) -> Report:
                 break
     rows = [[label, n, amount] for label, (n, amount) in buckets.items()]
     totals = {"count": Decimal(sum(r[1] for r in rows)), "balance": sum((r[2] for r in rows), ZERO)}
-    receivable = JournalLine.objects.filter(
-        account=role_code("overpayment_receivable"), entry__posted_on__lte=at
-    ).aggregate(d=Sum("debit"), c=Sum("credit"))
-    ledger = summed(receivable["d"]) - summed(receivable["c"])
+    ledger = account_balance("overpayment_receivable", upto=at)
     checks = [_check(_("Balance = receivable account balance"), totals["balance"], ledger)]
     header = [_("Age (days)"), _("Count"), _("Balance")]
     chart = [(str(r[0]), r[2]) for r in rows]

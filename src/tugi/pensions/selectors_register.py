@@ -142,6 +142,11 @@ def amounts_recorded_after(*, pension: Any, recorded_after: Any, month: Any) -> 
     )
 
 
+def pensions_by_id(ids: Any) -> QuerySet[Pension]:
+    """The pensions with these ids, each with its person (no access check: for background jobs)."""
+    return Pension.objects.filter(pk__in=ids).select_related("person").order_by("pk")
+
+
 def insured_years(person_code: str) -> QuerySet[InsuredYear]:
     """The register's yearly figures of one insured person, by year."""
     return InsuredYear.objects.filter(person_code=person_code).select_related("run").order_by("year")

@@ -838,7 +838,7 @@ def detect_recalculations_daily(*, actor: Any, since_days: int = 400) -> int:
     force in the paid month, and now say less than was paid (idempotent: an open overpayment of the
     same period is not recorded twice). Only those pensions are examined: a run pays the amount in
     force when it is computed, so an overpayment needs a row recorded after the release."""
-    from tugi.pensions.selectors import amounts_recorded_after
+    from tugi.pensions.selectors import amounts_recorded_after, pensions_by_id
 
     cutoff = dt.date.today() - dt.timedelta(days=since_days)
     changed = amounts_recorded_after(
@@ -856,16 +856,10 @@ def detect_recalculations_daily(*, actor: Any, since_days: int = 400) -> int:
         .filter(Exists(changed))
         .values_list("pension_id", flat=True)
     )
-    found = 0
-    seen: set[int] = set()
-    for line in PaymentLine.objects.filter(pension_id__in=pension_ids).select_related("pension__person"):
-        pension = line.pension
-        if pension is None or pension.pk in seen:
-            continue
-        seen.add(pension.pk)
-        if detect_recalculation(pension=pension, actor=actor) is not None:
-            found += 1
-    return found
+    return sum(
+        detect_recalculation(pension=pension, actor=actor) is not None
+        for pension in pensions_by_id(pension_ids)
+    )
 
 
 MAX_AMOUNT = Decimal("999999999999.99")

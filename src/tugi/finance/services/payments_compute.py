@@ -194,14 +194,12 @@ def _allocate(gross: Decimal, cap_share: Decimal, due: list[Any]) -> tuple[Decim
 
 def build_lines(run: PaymentRun, progress: Any) -> list[tuple[Any, ...]]:
     """The run's lines as tuples in ``LINE_COLUMNS`` order."""
-    from .holds import held_person_ids
-
     month = run.month
     progress.update(percent=5, step=_("Reading the pensions in payment"))
     rows = register_rows(month)
     progress.update(percent=25, step=_("Reading accounts, holds and offsets"))
     accounts = current_account_rows()
-    held = _held_reasons(held_person_ids())
+    held = _held_reasons()
     due = _offsets_due(month)
     cap = parameter_value(FinanceParameterName.DEDUCTION_CAP, run.benefit, month)
     cap_share = Decimal("0.5") if cap is None else Decimal(cap)
@@ -255,11 +253,10 @@ def build_lines(run: PaymentRun, progress: Any) -> list[tuple[Any, ...]]:
     return lines
 
 
-def _held_reasons(person_ids: set[int]) -> dict[int, str]:
+def _held_reasons() -> dict[int, str]:
+    """Person id → the hold reason key of everyone whose payments are held (one query)."""
     from ..models import PaymentHold
 
-    if not person_ids:
-        return {}
     rows = PaymentHold.objects.filter(released_at__isnull=True).values_list("person_id", "reason")
     return {pid: f"{HOLD_HOLD_PREFIX}:{reason}" for pid, reason in rows}
 
