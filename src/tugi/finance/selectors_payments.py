@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -77,14 +77,13 @@ def person_holds(person_id: int) -> QuerySet[PaymentHold]:
 def parameter_value(name: str, benefit: str, on: dt.date) -> Decimal | None:
     """The value of parameter ``name`` for ``benefit`` on ``on``: a row for the benefit wins over a
     row for all benefits (blank); the latest ``valid_from`` on or before ``on`` counts."""
-    rows = FinanceParameter.objects.filter(name=name, valid_from__lte=on).filter(
-        Q(benefit=benefit) | Q(benefit="")
+    row = (
+        FinanceParameter.objects.filter(name=name, valid_from__lte=on)
+        .filter(Q(benefit=benefit) | Q(benefit=""))
+        .order_by(Case(When(benefit=benefit, then=0), default=1), "-valid_from")
+        .first()
     )
-    specific = rows.filter(benefit=benefit).order_by("-valid_from").first()
-    if specific is not None:
-        return specific.value
-    general = rows.filter(benefit="").order_by("-valid_from").first()
-    return general.value if general is not None else None
+    return row.value if row is not None else None
 
 
 def parameters() -> QuerySet[FinanceParameter]:
