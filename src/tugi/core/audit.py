@@ -135,3 +135,18 @@ def audit_record(
         request_id=current_request_id(),
         **kwargs,
     )
+
+
+def object_history(obj: models.Model) -> list[Any]:
+    """The audit events recorded about ``obj``, oldest first, each with ``label`` (the event's
+    name): the history a record's own page shows. The caller has checked that the user may see it."""
+    from .models import AuditEvent
+
+    events = list(
+        AuditEvent.objects.select_related("actor")
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("occurred_at", "id")
+    )
+    for event in events:
+        event.label = event_label(event.event_type)  # type: ignore[attr-defined]
+    return events

@@ -161,17 +161,9 @@ def person_overpayments(person_id: int) -> list[Overpayment]:
 
 def timeline(overpayment: Overpayment) -> list[Any]:
     """The overpayment's audit events, oldest first, each with ``label``."""
-    from tugi.core.audit import event_label
-    from tugi.core.models import AuditEvent
+    from tugi.core.audit import object_history
 
-    events = list(
-        AuditEvent.objects.select_related("actor")
-        .filter(object_type="finance.overpayment", object_id=str(overpayment.pk))
-        .order_by("occurred_at", "id")
-    )
-    for e in events:
-        e.label = event_label(e.event_type)  # type: ignore[attr-defined]
-    return events
+    return object_history(overpayment)
 
 
 def journal_lines(overpayment: Overpayment) -> list[Any]:

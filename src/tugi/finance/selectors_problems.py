@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tugi.core.audit import event_label
-from tugi.core.models import AuditEvent
+from tugi.core.audit import object_history
 from tugi.core.selectors import get_restricted
 
 from .models import FinanceProblem, ProblemSeverity, ProblemStatus
@@ -29,14 +28,7 @@ def timeline(*, user: Any, problem: FinanceProblem) -> list[Any]:
     """The problem's audit events, oldest first (each with ``label``, the event's name). Who may
     see the problem sees its own history, even without the right to read the whole audit log."""
     get_restricted(FinanceProblem.objects.all(), user, pk=problem.pk)
-    events = list(
-        AuditEvent.objects.select_related("actor")
-        .filter(object_type="finance.financeproblem", object_id=str(problem.pk))
-        .order_by("occurred_at", "id")
-    )
-    for e in events:
-        e.label = event_label(e.event_type)  # type: ignore[attr-defined]
-    return events
+    return object_history(problem)
 
 
 def open_serious(*, user: Any) -> list[FinanceProblem]:
