@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -121,11 +122,13 @@ def monitor_create(request: HttpRequest) -> HttpResponse:
     form = MonitorForm(request.POST or None, initial=initial)
 
     def save(values: dict[str, Any], reason: str) -> Any:
-        monitor = services.monitor_create(actor=request.user, reason=reason, **values)
-        if problem is not None:
-            problem_services.problem_link_monitor(
-                problem=problem, monitor=monitor, actor=request.user, reason=reason
-            )
+        # the monitor and its link to the problem stand or fall together
+        with transaction.atomic():
+            monitor = services.monitor_create(actor=request.user, reason=reason, **values)
+            if problem is not None:
+                problem_services.problem_link_monitor(
+                    problem=problem, monitor=monitor, actor=request.user, reason=reason
+                )
         return monitor
 
     return _form_page(request, form, save, title=_("New monitor"), problem=problem)
