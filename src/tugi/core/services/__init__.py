@@ -18,12 +18,13 @@ from .persons import (
     persons_import_validate,
     persons_view_record_many,
 )
-from .runs import run_job_start, run_mark_computing
+from .runs import NoProgress, run_job_start, run_mark_computing, run_refuse_same_person
 from .tokens import token_authenticate, token_create, token_revoke
 from .users import user_change_own_password, user_create, user_set_active, user_set_password, user_set_roles
 
 __all__ = [
     "JobProgress",
+    "NoProgress",
     "PersonRow",
     "job_mark_failed",
     "job_run",
@@ -39,6 +40,7 @@ __all__ = [
     "persons_view_record_many",
     "run_job_start",
     "run_mark_computing",
+    "run_refuse_same_person",
     "start_periodic_due",
     "subscription_create",
     "subscription_delete",

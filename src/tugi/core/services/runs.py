@@ -1,18 +1,38 @@
-"""The start of a four-eyes run's computation, shared by pension calculation runs and payment runs:
-both go draft / failed / computed → computing (a recomputation drops the approval) and compute in a
-background job whose progress their page shows. The caller checks the right and locks the row."""
+"""What pension calculation runs and payment runs share: both are four-eyes runs that go draft /
+failed / computed → computing (a recomputation drops the approval), compute in a background job
+whose progress their page shows, and are approved by somebody who neither created nor computed
+them. The caller checks the right and locks the row."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .jobs import job_start
 
 COMPUTABLE = ("draft", "failed", "computed")
+
+
+class NoProgress:
+    """Progress reporting that goes nowhere (a computation run here and now, not by a job, which
+    passes its ``JobProgress``)."""
+
+    def update(
+        self, *, percent: int | None = None, step: str | None = None, message: str | None = None
+    ) -> None:
+        return None
+
+
+def run_refuse_same_person(run: Any, actor: Any, what: str) -> None:
+    """Four eyes: ``actor`` may not approve (or apply) a run they created or computed."""
+    if actor.pk in {run.created_by_id, run.computed_by_id} - {None}:
+        raise PermissionDenied(
+            _("Four eyes: %(what)s needs another person than the one who created or computed the run.")
+            % {"what": what}
+        )
 
 
 def run_mark_computing(run: Any, actor: Any) -> Any:

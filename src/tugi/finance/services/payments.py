@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from tugi.core.crud import assign, save_changes
 from tugi.core.imports import parse_csv_rows
 from tugi.core.models import Person
 from tugi.core.permissions import require
-from tugi.core.services.runs import run_job_start, run_mark_computing
+from tugi.core.services.runs import run_job_start, run_mark_computing, run_refuse_same_person
 
 from ..audit_events_payments import PaymentEvent
 from ..benefits import payment_date
@@ -604,14 +604,6 @@ def run_compute_now(*, run: PaymentRun, actor: Any, progress: Any | None = None)
     return run
 
 
-def _refuse_same_person(run: PaymentRun, actor: Any, what: str) -> None:
-    if actor.pk in {run.created_by_id, run.computed_by_id} - {None}:
-        raise PermissionDenied(
-            _("Four eyes: %(what)s needs another person than the one who created or computed the run.")
-            % {"what": what}
-        )
-
-
 def run_approve(*, run: PaymentRun, actor: Any, reason: str = "") -> PaymentRun:
     """A second person approves a computed run."""
     require(actor, "finance.change_paymentrun")
@@ -619,7 +611,7 @@ def run_approve(*, run: PaymentRun, actor: Any, reason: str = "") -> PaymentRun:
         run = _locked(run)
         if run.status != RunStatus.COMPUTED:
             raise _status_error(run, _("Only a computed run can be approved; this one is %(status)s."))
-        _refuse_same_person(run, actor, _("approving"))
+        run_refuse_same_person(run, actor, _("approving"))
         run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, actor, timezone.now()
         run.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
         audit_record(

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
 from tugi.core.money import round_cents
+from tugi.core.services.runs import NoProgress
 
 from ..audit_events_payments import PaymentEvent
 from ..models import FinanceParameterName, LineStatus, PaymentLine, PaymentRun, RunStatus
@@ -66,13 +67,6 @@ LINE_COLUMNS = [
     "bank_status",
     "bank_reason",
 ]
-
-
-class Progress:
-    def update(
-        self, *, percent: int | None = None, step: str | None = None, message: str | None = None
-    ) -> None:
-        pass
 
 
 _LETTERS = {ord(c): str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
@@ -407,7 +401,7 @@ def run_compute_execute(*, run_id: int, progress: Any | None = None) -> dict[str
     failed with the error kept, the error raised again)."""
     from .payments import announce
 
-    progress = progress or Progress()
+    progress = progress or NoProgress()
     run = PaymentRun.objects.get(pk=run_id)
     if run.status != RunStatus.COMPUTING:
         return {"run": run.pk, "status": run.status}

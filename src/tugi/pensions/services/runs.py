@@ -23,14 +23,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
 from tugi.core.permissions import require
-from tugi.core.services.runs import run_job_start, run_mark_computing
+from tugi.core.services.runs import run_job_start, run_mark_computing, run_refuse_same_person
 
 from ..audit_events import PensionEvent
 from ..models import CalculationRun, RunKind, RunPensionResult, RunPersonResult, RunStatus
@@ -153,15 +153,6 @@ def run_compute_now(*, run: CalculationRun, actor: Any, progress: Any | None = N
     return run
 
 
-def _refuse_same_person(run: CalculationRun, actor: Any, what: str) -> None:
-    involved = {run.created_by_id, run.computed_by_id} - {None}
-    if actor.pk in involved:
-        raise PermissionDenied(
-            _("Four eyes: %(what)s needs another person than the one who created or computed the run.")
-            % {"what": what}
-        )
-
-
 @transaction.atomic
 def run_approve(*, run: CalculationRun, actor: Any, reason: str = "") -> CalculationRun:
     """A second person approves a computed run whose inputs have not changed since computing."""
@@ -174,7 +165,7 @@ def run_approve(*, run: CalculationRun, actor: Any, reason: str = "") -> Calcula
                 % {"status": run.get_status_display()}
             }
         )
-    _refuse_same_person(run, actor, _("approving"))
+    run_refuse_same_person(run, actor, _("approving"))
     runs_compute.check_inputs_unchanged(run)
     before = _snapshot(run)
     run.status, run.approved_by, run.approved_at = RunStatus.APPROVED, actor, timezone.now()
@@ -204,7 +195,7 @@ def run_apply(*, run: CalculationRun, actor: Any, reason: str = "") -> Calculati
                 % {"status": run.get_status_display()}
             }
         )
-    _refuse_same_person(run, actor, _("applying"))
+    run_refuse_same_person(run, actor, _("applying"))
     runs_compute.check_inputs_unchanged(run)
     before = _snapshot(run)
     written = runs_apply.apply_results(run)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tugi.core.audit import audit_record
+from tugi.core.services.runs import NoProgress
 
 from .. import bulk
 from ..audit_events import PensionEvent
@@ -237,15 +238,6 @@ class Staged:
     counts: dict[str, Any] = field(default_factory=dict)
     totals: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Any] = field(default_factory=dict)
-
-
-class Progress:
-    """A no-op progress (the job handler passes the job's ``JobProgress``)."""
-
-    def update(
-        self, *, percent: int | None = None, step: str | None = None, message: str | None = None
-    ) -> None:
-        return None
 
 
 def _dec_sum(column: pa.ChunkedArray | pa.Array) -> str:
@@ -501,7 +493,7 @@ def _message(exc: Exception) -> str:
 def run_compute_execute(*, run_id: int, progress: Any | None = None) -> dict[str, Any]:
     """Compute a run that is ``computing`` and stage its results; the job handler calls this.
     On an error the run is marked failed with the error kept, and the error is raised again."""
-    progress = progress or Progress()
+    progress = progress or NoProgress()
     run = CalculationRun.objects.get(pk=run_id)
     if run.status != RunStatus.COMPUTING:
         return {"run": run.pk, "status": run.status}
