@@ -241,10 +241,6 @@ class _Apply:
                 % {"status": line.get_bank_status_display()},
             )
             return
-        before = line.bank_status
-        line.bank_status = BankStatus.REJECTED
-        line.bank_reason = item.reason_code[:10]
-        line.save(update_fields=["bank_status", "bank_reason"])
         event = self.event(
             item,
             BankEventKind.REJECTED,
@@ -255,19 +251,7 @@ class _Apply:
             matched=True,
         )
         # the money never left: the ledger shows it as returned, to be resolved
-        postings.post_return(line=line, event=event, actor=self.actor)
-        audit_record(
-            event=BankFileEvent.LINE_REJECTED,
-            actor=self.actor,
-            obj=line,
-            before={"bank_status": before},
-            after={
-                "bank_status": line.bank_status,
-                "reason": line.bank_reason,
-                "person": line.person.masked_code,
-            },
-            reason=item.reason_text or item.reason_code,
-        )
+        _mark_line(line, event, BankStatus.REJECTED, self.actor, audit_event=BankFileEvent.LINE_REJECTED)
         self.counts["rejected"] += 1
 
     # -- camt
@@ -353,25 +337,34 @@ class _Apply:
             self.counts["credits_matched"] += 1
 
 
-def apply_return(*, line: PaymentLine, event: BankEvent, actor: Any) -> None:
-    """A payment came back: mark the line, post the return and act on the reason code."""
+def _mark_line(
+    line: PaymentLine, event: BankEvent, status: str, actor: Any, *, audit_event: BankFileEvent | None
+) -> None:
+    """The bank did not pay ``line`` (rejected or returned, per ``event``): mark it, post the money
+    back to the bank account and, with ``audit_event``, record the change."""
     before = line.bank_status
-    line.bank_status = BankStatus.RETURNED
-    line.bank_reason = event.reason_code
+    line.bank_status = status
+    line.bank_reason = event.reason_code[:10]
     line.save(update_fields=["bank_status", "bank_reason"])
     postings.post_return(line=line, event=event, actor=actor)
-    audit_record(
-        event=BankFileEvent.LINE_RETURNED,
-        actor=actor,
-        obj=line,
-        before={"bank_status": before},
-        after={
-            "bank_status": line.bank_status,
-            "reason": event.reason_code,
-            "person": line.person.masked_code,
-        },
-        reason=event.reason_text or event.reason_code,
-    )
+    if audit_event is not None:
+        audit_record(
+            event=audit_event,
+            actor=actor,
+            obj=line,
+            before={"bank_status": before},
+            after={
+                "bank_status": line.bank_status,
+                "reason": line.bank_reason,
+                "person": line.person.masked_code,
+            },
+            reason=event.reason_text or event.reason_code,
+        )
+
+
+def apply_return(*, line: PaymentLine, event: BankEvent, actor: Any) -> None:
+    """A payment came back: mark the line, post the return and act on the reason code."""
+    _mark_line(line, event, BankStatus.RETURNED, actor, audit_event=BankFileEvent.LINE_RETURNED)
     code = event.reason_code
     if code == HoldReason.DECEASED:
         _deceased(line, event, actor)
@@ -494,9 +487,6 @@ def bank_event_match(
         if line is not None:
             if event.kind == BankEventKind.RETURN:
                 apply_return(line=line, event=event, actor=actor)
-            else:
-                line.bank_status = BankStatus.REJECTED
-                line.bank_reason = event.reason_code
-                line.save(update_fields=["bank_status", "bank_reason"])
-                postings.post_return(line=line, event=event, actor=actor)
+            else:  # the match's own audit event names the line
+                _mark_line(line, event, BankStatus.REJECTED, actor, audit_event=None)
     return event
