@@ -24,6 +24,7 @@ from tugi.finance.models import (
     PaymentRun,
     RunStatus,
 )
+from tugi.finance.selectors_overpayments import OffsetDue
 from tugi.finance.selectors_payments import current_accounts, parameter_value
 from tugi.finance.services import payments as svc
 from tugi.finance.services.holds import hold_place
@@ -138,9 +139,9 @@ def test_deduction_is_capped_at_half_and_allocated_in_order(finance_user: Any, m
     pension = pensioner(amount="600.00")
     due = {
         pension.person_id: [
-            {"overpayment_id": 11, "monthly_amount": Decimal("250.00"), "balance": Decimal("1000.00")},
-            {"overpayment_id": 12, "monthly_amount": Decimal("100.00"), "balance": Decimal("40.00")},
-            {"overpayment_id": 13, "monthly_amount": Decimal("100.00"), "balance": Decimal("500.00")},
+            OffsetDue(overpayment_id=11, monthly_amount=Decimal("250.00"), balance=Decimal("1000.00")),
+            OffsetDue(overpayment_id=12, monthly_amount=Decimal("100.00"), balance=Decimal("40.00")),
+            OffsetDue(overpayment_id=13, monthly_amount=Decimal("100.00"), balance=Decimal("500.00")),
         ]
     }
     monkeypatch.setattr("tugi.finance.services.payments_compute._offsets_due", lambda month: due)

@@ -29,6 +29,7 @@ from tugi.core.services.runs import NoProgress
 
 from ..audit_events_payments import PaymentEvent
 from ..models import FinanceParameterName, LineStatus, PaymentLine, PaymentRun, RunStatus
+from ..selectors_overpayments import OffsetDue, offsets_due
 from ..selectors_payments import (
     HOLD_DECEASED,
     HOLD_HOLD_PREFIX,
@@ -150,24 +151,14 @@ def register_rows(month: dt.date) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _offsets_due(month: dt.date) -> dict[int, list[Any]]:
-    """The overpayments topic's offsets due in ``month`` (none while that module does not exist)."""
-    import importlib
-
-    try:
-        module = importlib.import_module("tugi.finance.selectors_overpayments")
-    except ModuleNotFoundError as exc:
-        if exc.name != "tugi.finance.selectors_overpayments":
-            raise
-        return {}
-    return dict(module.offsets_due(month))
+def _offsets_due(month: dt.date) -> dict[int, list[OffsetDue]]:
+    """Person id → the overpayments to offset from their payment of ``month``, oldest first."""
+    return offsets_due(month)
 
 
-def _field(item: Any, name: str) -> Any:
-    return item[name] if isinstance(item, dict) else getattr(item, name)
-
-
-def _allocate(gross: Decimal, cap_share: Decimal, due: list[Any]) -> tuple[Decimal, list[dict[str, Any]]]:
+def _allocate(
+    gross: Decimal, cap_share: Decimal, due: list[OffsetDue]
+) -> tuple[Decimal, list[dict[str, Any]]]:
     """Deduct the offsets due in their order, each at most its monthly amount and balance, all
     together at most ``cap_share`` × gross."""
     room = round_cents(gross * cap_share)
@@ -176,11 +167,11 @@ def _allocate(gross: Decimal, cap_share: Decimal, due: list[Any]) -> tuple[Decim
     for item in due:
         if room <= 0:
             break
-        want = min(_money(_field(item, "monthly_amount")), _money(_field(item, "balance")))
+        want = min(_money(item.monthly_amount), _money(item.balance))
         amount = min(want, room)
         if amount <= 0:
             continue
-        taken.append({"overpayment": int(_field(item, "overpayment_id")), "amount": f"{amount:.2f}"})
+        taken.append({"overpayment": item.overpayment_id, "amount": f"{amount:.2f}"})
         total += amount
         room -= amount
     return total, taken
