@@ -86,6 +86,15 @@ def parameter_value(name: str, benefit: str, on: dt.date) -> Decimal | None:
     return row.value if row is not None else None
 
 
+def live_run(benefit: str, month: dt.date) -> PaymentRun | None:
+    """The run of ``benefit`` for ``month`` that is neither discarded nor failed (at most one)."""
+    return (
+        PaymentRun.objects.filter(benefit=benefit, month=month)
+        .exclude(status__in=[RunStatus.DISCARDED, RunStatus.FAILED])
+        .first()
+    )
+
+
 def parameters() -> QuerySet[FinanceParameter]:
     return FinanceParameter.objects.order_by("name", "benefit", "-valid_from")
 

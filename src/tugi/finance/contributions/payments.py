@@ -13,8 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from tugi.core.navigation import NavItem, add_nav
 from tugi.core.registry import DeskWidget, JobHandler, PendingItem, PendingSource, PersonSection, registry
 
-COMPUTE_JOB = "finance-run-compute"
-
 
 def _compute_run(job: Any, progress: Any) -> dict[str, Any]:
     from ..services.payments_compute import run_compute_execute
@@ -91,6 +89,8 @@ def register() -> None:
         (_("Debtor accounts"), "finance:debtor_list", "finance.view_debtoraccount", 692),
     ):
         add_nav(NavItem(area, label, title, url_name, perm, order))
+    from ..services.payments import COMPUTE_JOB
+
     registry.add(JobHandler(COMPUTE_JOB, _("Compute a payment run"), _compute_run))
     registry.add(
         DeskWidget(

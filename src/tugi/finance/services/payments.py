@@ -49,6 +49,7 @@ from ..models import (
     PaymentRun,
     RunStatus,
 )
+from ..selectors_payments import live_run
 
 COMPUTE_JOB = "finance-run-compute"
 TOPIC = "payments"
@@ -538,11 +539,8 @@ def run_create(*, benefit: str, month: Any, actor: Any, note: str = "") -> Payme
     today = timezone.localdate()
     if not dt.date(2000, 1, 1) <= first <= dt.date(today.year + 1, 12, 1):
         raise ValidationError({"month": _("The month is outside the years Tugi pays.")})
-    live = PaymentRun.objects.filter(benefit=benefit, month=first).exclude(
-        status__in=[RunStatus.DISCARDED, RunStatus.FAILED]
-    )
     message = _("There is already a live run of %(benefit)s for %(month)s (run #%(pk)s); discard it first.")
-    existing = live.first()
+    existing = live_run(benefit, first)
     if existing is not None:
         raise ValidationError(
             {

@@ -34,17 +34,13 @@ class Command(BaseCommand):
         return user
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tugi.finance.models import PaymentRun, RunStatus
+        from tugi.finance.selectors_payments import live_run
         from tugi.finance.services import payments as services
 
         actor = self._user(options["as_user"])
         try:
             first = services.month_first(options["month"])
-            run = (
-                PaymentRun.objects.filter(benefit=options["benefit"], month=first)
-                .exclude(status__in=[RunStatus.DISCARDED, RunStatus.FAILED])
-                .first()
-            )
+            run = live_run(options["benefit"], first)
             if run is None:
                 run = services.run_create(benefit=options["benefit"], month=first, actor=actor)
                 self.stdout.write(f"created run #{run.pk} {run} (payment date {run.payment_date})")
