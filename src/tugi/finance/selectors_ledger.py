@@ -4,30 +4,19 @@ account balances the reports reconcile with."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
-from django.utils.translation import gettext as _
 
 from tugi.core.money import summed
 
 from .models import EntryKind, JournalEntry, JournalLine, LedgerAccount, PeriodClose
 from .months import add_months
+from .months import parse_period as parse_period
 
 ZERO = Decimal("0.00")
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_period(value: str, field: str = "period") -> dt.date:
-    """``YYYY-MM`` → the first day of that month; anything else names ``field``."""
-    match = _PERIOD.match((value or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationError({field: _("Give the month as YYYY-MM.")})
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def due_date(period: dt.date) -> dt.date:

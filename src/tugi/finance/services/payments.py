@@ -49,6 +49,7 @@ from ..models import (
     PaymentRun,
     RunStatus,
 )
+from ..months import month_first as month_first
 from ..selectors_payments import live_run
 
 COMPUTE_JOB = "finance-run-compute"
@@ -511,21 +512,6 @@ def announce(run: PaymentRun, stage: str, actor: Any) -> None:
         dedup_key=f"finance-run:{run.pk}:{stage}",
         url=reverse("finance:run_detail", args=[run.pk]),
     )
-
-
-def month_first(month: Any) -> dt.date:
-    """``month`` (a date or "YYYY-MM" / "YYYY-MM-DD") as the first day of that month."""
-    if isinstance(month, dt.datetime):
-        month = month.date()
-    if isinstance(month, dt.date):
-        return month.replace(day=1)
-    text = str(month or "").strip()
-    try:
-        if len(text) == 7:
-            return dt.date.fromisoformat(f"{text}-01")
-        return dt.date.fromisoformat(text).replace(day=1)
-    except ValueError:
-        raise ValidationError({"month": _("Give the month as YYYY-MM.")}) from None
 
 
 def run_create(*, benefit: str, month: Any, actor: Any, note: str = "") -> PaymentRun:
