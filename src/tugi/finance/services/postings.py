@@ -117,7 +117,7 @@ def post_overpayment_decided(
     )
 
 
-#: recovery kind -> (entry kind, debit role, credit role); a negative amount swaps the sides.
+#: recovery kind -> (entry kind, debit role, credit role), posted with the amount's absolute value.
 _RECOVERY_RULES: dict[str, tuple[EntryKind, str, str]] = {
     RecoveryKind.OFFSET: (EntryKind.OFFSET, "benefit_payable", "overpayment_receivable"),
     RecoveryKind.REPAYMENT: (EntryKind.REPAYMENT, "bank", "overpayment_receivable"),

@@ -33,14 +33,13 @@ def report_view(request: HttpRequest, name: str) -> HttpResponse:
         start, end = selectors.report_period(None, None)
     report = selectors.report(name, start, end)
     if request.GET.get("export") == "xlsx" and not errors:
-        totals: list[list[Any]] = [["", *[f"{k}" for k in report.totals]], ["", *report.totals.values()]]
         checks: list[list[Any]] = [
             [c["label"], c["report"], c["ledger"], c["difference"]] for c in report.checks
         ]
         return xlsx_sheets_response(
             [
                 (report.name, report.header, report.rows),
-                ("totals", ["", *report.totals.keys()], totals[1:]),
+                ("totals", ["", *report.totals.keys()], [["", *report.totals.values()]]),
                 ("ledger", ["check", "report", "ledger", "difference"], checks),
             ],
             f"{name}-{start:%Y-%m}-{end:%Y-%m}.xlsx",
